@@ -1,0 +1,13 @@
+/**
+ * hl7-core: HL7 v2 without I/O. Parse, read, escape and serialize messages; split
+ * batches; frame MLLP; validate; map to result JSON and FHIR R4; build ACKs; de-identify.
+ */
+export { charsetFromMsh18, decodeBytes, encodeText, type Charset } from './charset.js';
+export { DEFAULT_DELIMITERS, encodingCharacters, type Delimiters } from './delimiters.js';
+export { Hl7ParseError, isHl7ParseError, type Hl7ParseErrorCode } from './errors.js';
+export { escape, hexEscape, unescape } from './escape.js';
+export { Hl7Message, type Repair } from './message.js';
+export { parse, readDelimiters, splitLines, type ParseOptions } from './parse.js';
+export { formatLocation, parsePath, type Hl7Path } from './path.js';
+export { Hl7Segment, headerPrefix, type SegmentContext } from './segment.js';
+export { serialize } from './serialize.js';

@@ -1,0 +1,185 @@
+/**
+ * One segment of an HL7 v2 message. Fields are split only when first read, and
+ * components only as far as the read needs, so reading a few values stays cheap.
+ */
+import type { Charset } from './charset.js';
+import type { Delimiters } from './delimiters.js';
+import { encodingCharacters } from './delimiters.js';
+import { escape, unescape } from './escape.js';
+import { parsePath } from './path.js';
+
+/** Segments whose field 1 is the field separator itself and field 2 the encoding characters. */
+const HEADER_SEGMENTS = new Set(['MSH', 'BHS', 'FHS']);
+
+/** What a segment shares with its message: how to split and how to decode escapes. */
+export interface SegmentContext {
+  /** The message's delimiters. */
+  readonly delimiters: Delimiters;
+  /** The message's character set, for `\X..\` escapes. */
+  readonly charset: Charset;
+}
+
+/** Returns the `n`th (1-based) piece of `text` between `separator`s, or `''` past the end. */
+function piece(text: string, separator: string, n: number): string {
+  let start = 0;
+  for (let i = 1; i < n; i++) {
+    const next = text.indexOf(separator, start);
+    if (next < 0) return '';
+    start = next + 1;
+  }
+  const end = text.indexOf(separator, start);
+  if (start === 0 && end < 0) return text;
+  return end < 0 ? text.slice(start) : text.slice(start, end);
+}
+
+/** Replaces the `n`th piece of `text` between `separator`s, adding empty pieces as needed. */
+function replacePiece(text: string, separator: string, n: number, value: string): string {
+  const pieces = text.split(separator);
+  while (pieces.length < n) pieces.push('');
+  pieces[n - 1] = value;
+  return pieces.join(separator);
+}
+
+/** A segment: its name, and its fields read by spec number (`OBX-5` is `segment.get('5')`). */
+export class Hl7Segment {
+  /** The segment id, such as `PID` or a Z-segment's name. */
+  readonly name: string;
+  private text: string;
+  private fields: string[] | undefined;
+  private readonly context: SegmentContext;
+  private readonly isHeader: boolean;
+
+  /** Wraps the text of one segment, without its terminator. */
+  constructor(raw: string, name: string, context: SegmentContext) {
+    this.text = raw;
+    this.name = name;
+    this.context = context;
+    this.isHeader = HEADER_SEGMENTS.has(name);
+  }
+
+  /** The delimiters this segment is written with. */
+  get delimiters(): Delimiters {
+    return this.context.delimiters;
+  }
+
+  /** How many fields the segment holds (the highest field number present). */
+  get fieldCount(): number {
+    const parts = this.split();
+    return this.isHeader ? parts.length : parts.length - 1;
+  }
+
+  /**
+   * The raw text of field `n` with all its repetitions, escapes left in place.
+   * MSH-1 is the field separator and MSH-2 the encoding characters, as the spec numbers them.
+   */
+  field(n: number): string {
+    if (this.isHeader) {
+      if (n === 1) return this.context.delimiters.field;
+      return this.split()[n - 1] ?? '';
+    }
+    return this.split()[n] ?? '';
+  }
+
+  /** How many repetitions field `n` holds; 0 when it is empty. */
+  repetitionCount(n: number): number {
+    const text = this.field(n);
+    if (text === '') return 0;
+    if (this.isLiteral(n)) return 1;
+    return text.split(this.context.delimiters.repetition).length;
+  }
+
+  /**
+   * The raw text at a position, escapes left in place. A component or subcomponent of 0
+   * means the whole enclosing element.
+   */
+  raw(field: number, repetition = 1, component = 0, subcomponent = 0): string {
+    const d = this.context.delimiters;
+    let text = this.field(field);
+    if (text === '' || this.isLiteral(field)) return repetition === 1 ? text : '';
+    if (repetition > 1 || text.includes(d.repetition)) text = piece(text, d.repetition, repetition);
+    if (component === 0) return text;
+    text = piece(text, d.component, component);
+    if (subcomponent === 0) return text;
+    return piece(text, d.subcomponent, subcomponent);
+  }
+
+  /** The unescaped value at a position; `''` when absent. */
+  value(field: number, repetition = 1, component = 0, subcomponent = 0): string {
+    const text = this.raw(field, repetition, component, subcomponent);
+    if (this.isLiteral(field)) return text;
+    return unescape(text, this.context.delimiters, this.context.charset);
+  }
+
+  /**
+   * The unescaped value at a path within this segment: `'5'`, `'3.1'`, `'3[2].1'`, `'3.4.2'`.
+   * @throws RangeError when the path is not one.
+   */
+  get(path: string): string {
+    const p = parsePath(path);
+    return this.value(p.field, p.repetition, p.component, p.subcomponent);
+  }
+
+  /**
+   * Writes `value` at a path within this segment, escaping it with the message's delimiters;
+   * missing repetitions, components and fields are added empty.
+   * @throws RangeError for MSH-1 and MSH-2, which define the delimiters and cannot be set.
+   */
+  set(path: string, value: string): void {
+    const p = parsePath(path);
+    this.setRaw(
+      p.field,
+      escape(value, this.context.delimiters),
+      p.repetition,
+      p.component,
+      p.subcomponent,
+    );
+  }
+
+  /** Writes already-escaped text at a position; see `set`. */
+  setRaw(field: number, text: string, repetition = 1, component = 0, subcomponent = 0): void {
+    if (this.isHeader && field <= 2) {
+      throw new RangeError(`${this.name}-${field} holds the delimiters and cannot be set`);
+    }
+    const d = this.context.delimiters;
+    let value = text;
+    if (component > 0) {
+      let rep = piece(this.field(field), d.repetition, repetition);
+      if (subcomponent > 0) {
+        const comp = piece(rep, d.component, component);
+        value = replacePiece(comp, d.subcomponent, subcomponent, value);
+      }
+      rep = replacePiece(rep, d.component, component, value);
+      value = rep;
+    }
+    const whole =
+      repetition === 1 && !this.field(field).includes(d.repetition)
+        ? value
+        : replacePiece(this.field(field), d.repetition, repetition, value);
+
+    const parts = this.split().slice();
+    const index = this.isHeader ? field - 1 : field;
+    while (parts.length <= index) parts.push('');
+    parts[index] = whole;
+    this.fields = parts;
+    this.text = parts.join(d.field);
+  }
+
+  /** The segment as written, without a terminator; byte for byte the input unless set. */
+  toString(): string {
+    return this.text;
+  }
+
+  private split(): string[] {
+    if (this.fields === undefined) this.fields = this.text.split(this.context.delimiters.field);
+    return this.fields;
+  }
+
+  private isLiteral(field: number): boolean {
+    return this.isHeader && field <= 2;
+  }
+}
+
+/** Builds the text of a header segment (MSH, BHS, FHS) up to and including its field 2. */
+export function headerPrefix(name: string, delimiters: Delimiters): string {
+  return name + delimiters.field + encodingCharacters(delimiters);
+}
