@@ -56,6 +56,13 @@ module.exports = {
       to: { path: '^(apps/|packages/(local-host|servicebus-local)/)' },
     },
     {
+      name: 'no-unresolvable',
+      comment: 'An import that resolves nowhere hides a dependency from these rules.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -63,8 +70,9 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules)/' },
+    // Workspace packages resolve to their built dist/ through node_modules links; stop there.
+    doNotFollow: { path: '(^|/)(node_modules|dist)/' },
+    exclude: { path: '^packages/[^/]+/dist/.*\\.map$' },
     tsPreCompilationDeps: true,
     combinedDependencies: true,
     preserveSymlinks: false,

@@ -1,10 +1,19 @@
 // The steps behind the root npm scripts, so that `npm test` and CI run the same sequence.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+/** The src/ folders of every package and app: what the dependency rules are checked on. */
+const sourceDirs = ['packages', 'apps'].flatMap((group) =>
+  existsSync(join(root, group))
+    ? readdirSync(join(root, group))
+        .map((name) => `${group}/${name}/src`)
+        .filter((dir) => existsSync(join(root, dir)))
+    : [],
+);
 const env = {
   ...process.env,
   TURBO_TELEMETRY_DISABLED: '1',
@@ -17,7 +26,7 @@ const tasks = {
   lint: [
     [bin('prettier'), ['--check', '.', '--log-level', 'warn']],
     [bin('eslint'), ['.', '--max-warnings', '0']],
-    [bin('depcruise'), ['packages', 'apps', '--config', '.dependency-cruiser.cjs']],
+    [bin('depcruise'), [...sourceDirs, '--config', '.dependency-cruiser.cjs']],
   ],
   format: [[bin('prettier'), ['--write', '.', '--log-level', 'warn']]],
   typecheck: [[bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']]],
