@@ -11,3 +11,27 @@ export { parse, readDelimiters, splitLines, type ParseOptions } from './parse.js
 export { formatLocation, parsePath, type Hl7Path } from './path.js';
 export { Hl7Segment, headerPrefix, type SegmentContext } from './segment.js';
 export { serialize } from './serialize.js';
+export {
+  Hl7Batch,
+  parseBatch,
+  type BatchGroup,
+  type BatchMember,
+  type BatchParseOptions,
+  type BatchRepair,
+  type Hl7BatchParts,
+} from './batch.js';
+export {
+  buildBatch,
+  serializeBatch,
+  type BatchHeaderFields,
+  type BuildBatchOptions,
+} from './batch-serialize.js';
+export {
+  encodeMllp,
+  MllpDecoder,
+  MLLP_CARRIAGE_RETURN,
+  MLLP_END_BLOCK,
+  MLLP_START_BLOCK,
+  type MllpDecoderOptions,
+} from './mllp.js';
+export type { Hl7ErrorCondition, Severity, ValidationIssue } from './validation-issue.js';
