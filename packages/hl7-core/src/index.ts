@@ -35,3 +35,16 @@ export {
   type MllpDecoderOptions,
 } from './mllp.js';
 export type { Hl7ErrorCondition, Severity, ValidationIssue } from './validation-issue.js';
+export {
+  buildAck,
+  buildRejectAck,
+  parseErrorCondition,
+  parseLocation,
+  type AckCode,
+  type AckOptions,
+  type ErrorLocation,
+  type HierarchicDesignator,
+  type RejectAckOptions,
+} from './ack.js';
+export { deidentify, type DeidentifyOptions } from './deidentify.js';
+export { nhsCheckDigit } from './pseudonym.js';
