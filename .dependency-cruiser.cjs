@@ -8,7 +8,7 @@ module.exports = {
       name: 'hl7-core-is-pure',
       comment: 'hl7-core imports nothing of ours and no I/O module.',
       severity: 'error',
-      from: { path: '^packages/hl7-core/src' },
+      from: { path: '^packages/hl7-core/src', pathNot: '\\.test\\.ts$' },
       to: {
         pathNot: '^packages/hl7-core/',
         path: '^(packages|apps)/|^(node:)?(fs|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)(/|$)',
@@ -17,7 +17,7 @@ module.exports = {
     {
       name: 'hl7-core-no-io-builtins',
       severity: 'error',
-      from: { path: '^packages/hl7-core/src' },
+      from: { path: '^packages/hl7-core/src', pathNot: '\\.test\\.ts$' },
       to: {
         dependencyTypes: ['core'],
         path: '^(fs|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)',

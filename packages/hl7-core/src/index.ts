@@ -48,3 +48,21 @@ export {
 } from './ack.js';
 export { deidentify, type DeidentifyOptions } from './deidentify.js';
 export { nhsCheckDigit } from './pseudonym.js';
+export { validate, type ValidateOptions, type ValidationResult } from './validate.js';
+export {
+  VALIDATION_CODES,
+  VALIDATION_CONDITIONS,
+  isValidationCode,
+  type ValidationCode,
+} from './validation-codes.js';
+export {
+  LENIENT_PROFILE,
+  STRICT_PROFILE,
+  defineProfile,
+  profileFor,
+  resolveProfile,
+  type ProfileChoice,
+  type ProfileOverrides,
+  type SenderProfiles,
+  type ValidationProfile,
+} from './profiles.js';
