@@ -2,6 +2,7 @@
  * HL7 v2 acknowledgements (v2.5.1 section 2.9 and 2.14.1): the ACK a receiver returns,
  * with an MSA segment (section 2.15.8) and one ERR segment (section 2.15.5) per finding.
  */
+import type { HierarchicDesignator } from './result-document.js';
 import { charsetFromMsh18, decodeBytes, type Charset } from './charset.js';
 import { DEFAULT_DELIMITERS, type Delimiters } from './delimiters.js';
 import type { Hl7ParseError, Hl7ParseErrorCode } from './errors.js';
@@ -16,16 +17,6 @@ import type { Hl7ErrorCondition, Severity, ValidationIssue } from './validation-
  * commit (accept) acknowledgements: CA commit accept, CE commit error, CR commit reject.
  */
 export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
-
-/** An HD value (MSH-3 to MSH-6): a namespace id, or a universal id and its type, or both. */
-export interface HierarchicDesignator {
-  /** HD-1, such as `HL7GW`. */
-  readonly namespaceId?: string;
-  /** HD-2, such as an OID. */
-  readonly universalId?: string;
-  /** HD-3, such as `ISO` (table 0301). */
-  readonly universalIdType?: string;
-}
 
 /** What the caller decides for an ACK: hl7-core reads no clock and draws no random ids. */
 export interface AckOptions {

@@ -43,7 +43,6 @@ export {
   type AckCode,
   type AckOptions,
   type ErrorLocation,
-  type HierarchicDesignator,
   type RejectAckOptions,
 } from './ack.js';
 export { deidentify, type DeidentifyOptions } from './deidentify.js';
@@ -66,3 +65,27 @@ export {
   type SenderProfiles,
   type ValidationProfile,
 } from './profiles.js';
+export { codeSystemUri } from './code-system.js';
+export {
+  ISO_PATTERNS,
+  hl7DateTimeToIso,
+  hl7DateToIso,
+  hl7TimeToIso,
+  isoToHl7DateTime,
+  isoToHl7Time,
+} from './datetime.js';
+export { fromResult } from './from-result.js';
+export { Hl7MappingError, isHl7MappingError, type Hl7MappingErrorCode } from './mapping-error.js';
+export {
+  readOruR01,
+  type ObservationGroup,
+  type OrderObservationGroup,
+  type OruR01,
+  type PatientGroup,
+  type PatientResultGroup,
+  type SegmentRef,
+  type SpecimenGroup,
+  type VisitGroup,
+} from './oru-r01.js';
+export { toResult, type ToResultOptions } from './result.js';
+export * from './result-document.js';
