@@ -14,8 +14,11 @@ const sourceDirs = ['packages', 'apps'].flatMap((group) =>
         .filter((dir) => existsSync(join(root, dir)))
     : [],
 );
+// turbo finds pnpm on the PATH; bootstrap.mjs puts the pinned one in .tools/.
+const toolsBin = join(root, '.tools', 'node_modules', '.bin');
 const env = {
   ...process.env,
+  PATH: `${toolsBin}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}`,
   TURBO_TELEMETRY_DISABLED: '1',
   FORCE_COLOR: process.env.CI ? '0' : '1',
 };
@@ -31,7 +34,7 @@ const tasks = {
   format: [[bin('prettier'), ['--write', '.', '--log-level', 'warn']]],
   typecheck: [[bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']]],
   unit: [[bin('vitest'), ['run']]],
-  bench: [[process.execPath, [join(root, 'bench', 'dist', 'run.js')]]],
+  bench: [[process.execPath, ['--expose-gc', join(root, 'bench', 'dist', 'run.js')]]],
 };
 tasks.test = [...tasks.build, ...tasks.lint, ...tasks.typecheck, ...tasks.unit];
 tasks.bench = [...tasks.build, ...tasks.bench];
