@@ -15,6 +15,7 @@ const CHARSETS: Readonly<Record<string, Charset>> = {
   '8859/1': 'latin1',
   'ISO-8859-1': 'latin1',
   'ISO IR100': 'latin1',
+  'ISO IR6': 'ascii',
 };
 
 /** The charset for an MSH-18 value, or undefined when it is not one this library decodes. */
@@ -22,7 +23,8 @@ export function charsetFromMsh18(msh18: string): Charset | undefined {
   return CHARSETS[msh18.trim().toUpperCase()];
 }
 
-const utf8Decoder = new TextDecoder('utf-8');
+// A U+FEFF that survives to decoding is content (an `\XEFBBBF\` escape), never a BOM to strip.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Decodes `bytes` in `charset`. Invalid UTF-8 sequences become U+FFFD rather than
@@ -42,15 +44,28 @@ export function decodeBytes(bytes: Uint8Array, charset: Charset): string {
 
 const utf8Encoder = new TextEncoder();
 
-/** Encodes `text` to bytes in `charset`; characters outside latin1 become `?` there. */
+/**
+ * Encodes `text` to bytes in `charset`. In latin1 and ASCII every character up to U+00FF is
+ * one byte, so bytes read from a message (ASCII ones included) are written back unchanged;
+ * any other character, a surrogate pair included, becomes one `?`.
+ */
 export function encodeText(text: string, charset: Charset): Uint8Array {
   if (charset === 'utf-8') return utf8Encoder.encode(text);
 
-  const limit = charset === 'ascii' ? 0x7f : 0xff;
   const bytes = new Uint8Array(text.length);
+  let length = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    bytes[i] = code <= limit ? code : 0x3f;
+    if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) i++;
+    bytes[length++] = code <= 0xff ? code : 0x3f;
   }
-  return bytes;
+  return length === bytes.length ? bytes : bytes.slice(0, length);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

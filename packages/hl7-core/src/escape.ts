@@ -2,14 +2,16 @@
  * HL7 v2 escape sequences (v2.5.1 section 2.7), always with the message's own delimiters.
  */
 import { decodeBytes, encodeText, type Charset } from './charset.js';
-import type { Delimiters } from './delimiters.js';
+import { encodingCharacters, type Delimiters } from './delimiters.js';
 
 /**
  * Replaces escape sequences in `text` with what they stand for:
  * `\F\ \S\ \T\ \R\ \E\` (and `\P\`, the v2.7 truncation character) become the delimiters,
  * `\Xhh...\` becomes its bytes decoded in `charset`, `\.br\` becomes a line feed,
- * `\H\` and `\N\` (highlighting on and off) are dropped, and every other sequence,
- * like an unterminated one, passes through unchanged.
+ * `\H\` and `\N\` (highlighting on and off) are dropped, and every other sequence
+ * (`\Zxx\`, `\Cxxyy\`, `\Mxxyyzz\`, other formatting commands), like an unterminated one,
+ * passes through unchanged. Without an escape character in MSH-2, `text` is returned as is.
+ * Never throws.
  */
 export function unescape(text: string, delimiters: Delimiters, charset: Charset = 'utf-8'): string {
   const esc = delimiters.escape;
@@ -43,7 +45,7 @@ function expand(body: string, d: Delimiters, charset: Charset): string | undefin
     case 'S':
       return d.component;
     case 'T':
-      return d.subcomponent;
+      return d.subcomponent === '' ? undefined : d.subcomponent;
     case 'R':
       return d.repetition;
     case 'E':
@@ -75,12 +77,15 @@ function decodeHex(hex: string, charset: Charset): string | undefined {
 
 /**
  * Writes `text` so that it reads back unchanged through `unescape`: the escape
- * character and every delimiter become their sequences, a line feed becomes `\.br\`,
- * and a carriage return (which would end the segment) becomes `\X0D\`.
+ * character and every delimiter become their sequences, a line feed becomes `\.br\`
+ * (`\X0A\` when `.` is a delimiter), and a carriage return (which would end the segment)
+ * becomes `\X0D\`. A message without an escape character (MSH-2 of two characters) cannot
+ * escape anything, so `text` is returned as is.
  */
 export function escape(text: string, delimiters: Delimiters): string {
   const d = delimiters;
   if (d.escape === '') return text;
+  const lineFeed = usesDot(d) ? 'X0A' : '.br';
 
   let out = '';
   let copied = 0;
@@ -92,7 +97,7 @@ export function escape(text: string, delimiters: Delimiters): string {
     else if (ch === d.component) sequence = 'S';
     else if (ch === d.subcomponent) sequence = 'T';
     else if (ch === d.repetition) sequence = 'R';
-    else if (ch === '\n') sequence = '.br';
+    else if (ch === '\n') sequence = lineFeed;
     else if (ch === '\r') sequence = 'X0D';
     else if (d.truncation !== '' && ch === d.truncation) sequence = 'P';
     if (sequence === undefined) continue;
@@ -100,6 +105,10 @@ export function escape(text: string, delimiters: Delimiters): string {
     copied = i + 1;
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+function usesDot(d: Delimiters): boolean {
+  return d.field === '.' || encodingCharacters(d).includes('.');
 }
 
 /** Hex-escapes `text` as `\Xhh...\` in `charset`; for characters a receiver cannot take raw. */

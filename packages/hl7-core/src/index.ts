@@ -9,7 +9,7 @@ export { escape, hexEscape, unescape } from './escape.js';
 export { Hl7Message, type Repair } from './message.js';
 export { parse, readDelimiters, splitLines, type ParseOptions } from './parse.js';
 export { formatLocation, parsePath, type Hl7Path } from './path.js';
-export { Hl7Segment, headerPrefix, type SegmentContext } from './segment.js';
+export { HL7_NULL, Hl7Segment, headerPrefix, type SegmentContext } from './segment.js';
 export { serialize } from './serialize.js';
 export {
   Hl7Batch,
@@ -89,3 +89,5 @@ export {
 } from './oru-r01.js';
 export { toResult, type ToResultOptions } from './result.js';
 export * from './result-document.js';
+export { toFhirBundle, type FhirBundleOptions } from './fhir.js';
+export { DEFAULT_IDENTIFIER_SYSTEM_BASE } from './fhir-identity.js';

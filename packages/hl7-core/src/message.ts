@@ -56,7 +56,7 @@ export class Hl7Message {
 
   /**
    * The unescaped value at a path: `PID-5.1`, `OBX[13]-5`, `PID-3[2].4`, `MSH-9.2`;
-   * `''` when the segment or value is absent.
+   * `''` when the segment or value is absent, `""` for the HL7 explicit null.
    * @throws RangeError when the path is not one or names no segment.
    */
   get(path: string): string {
@@ -67,12 +67,28 @@ export class Hl7Message {
     return segment.value(p.field, p.repetition, p.component, p.subcomponent);
   }
 
+  /**
+   * True when the value at a path is the HL7 explicit null `""` (HL7 v2.5.1 section 2.5.3),
+   * which `get` returns as those two characters; false when absent or anything else.
+   * @throws RangeError when the path is not one or names no segment.
+   */
+  isExplicitNull(path: string): boolean {
+    const p = parsePath(path);
+    if (p.segment === '') throw new RangeError(`A message path names its segment: '${path}'`);
+    const segment = this.segment(p.segment, p.occurrence);
+    return segment?.isExplicitNull(p.field, p.repetition, p.component, p.subcomponent) ?? false;
+  }
+
   /** The MSH segment. */
   get header(): Hl7Segment {
     return this.list[0] as Hl7Segment;
   }
 
-  /** MSH-9 as `ORU^R01` (message code and trigger event), with the message's delimiter. */
+  /**
+   * MSH-9 as `ORU^R01`: message code and trigger event (HL7 v2.5.1 section 2.14.9.9), always
+   * joined with `^` whatever the message's component separator, so it can be compared and
+   * routed on; the code alone when there is no trigger event.
+   */
   get messageType(): string {
     const code = this.header.value(9, 1, 1);
     const trigger = this.header.value(9, 1, 2);

@@ -23,7 +23,10 @@ const cache = new Map<string, Hl7Path>();
 
 /**
  * Parses a path such as `PID-5.1`, `OBX[13]-5`, `PID-3[2].4` or, within a segment, `3[2].1`.
- * @throws RangeError when the text is not a path, or a number in it is 0.
+ * Segment names are three upper-case letters or digits, starting with a letter (v2.5.1
+ * section 2.5.1); every number counts from 1.
+ * @throws RangeError when the text is not a path, or a number in it is 0 or beyond
+ *   `Number.MAX_SAFE_INTEGER`.
  */
 export function parsePath(text: string): Hl7Path {
   const cached = cache.get(text);
@@ -32,6 +35,11 @@ export function parsePath(text: string): Hl7Path {
   const match = PATH.exec(text);
   if (!match) throw new RangeError(`Not an HL7 path: expected SEG[n]-F[r].C.S, got '${text}'`);
   const [, segment = '', occurrence, field, repetition, component, subcomponent] = match;
+  const numbers = [occurrence, field, repetition, component, subcomponent];
+  if (numbers.some((n) => n !== undefined && !isCount(Number(n)))) {
+    throw new RangeError(`HL7 paths count from 1: '${text}'`);
+  }
+
   const path: Hl7Path = Object.freeze({
     segment,
     occurrence: occurrence ? Number(occurrence) : 1,
@@ -40,14 +48,18 @@ export function parsePath(text: string): Hl7Path {
     component: component ? Number(component) : 0,
     subcomponent: subcomponent ? Number(subcomponent) : 0,
   });
-  if (path.occurrence < 1 || path.field < 1 || path.repetition < 1) {
-    throw new RangeError(`HL7 paths count from 1: '${text}'`);
-  }
   if (cache.size < 10_000) cache.set(text, path);
   return path;
 }
 
-/** Writes a location the way validation reports it: `OBX[3]-5.1`; the occurrence only when > 1. */
+function isCount(n: number): boolean {
+  return n >= 1 && Number.isSafeInteger(n);
+}
+
+/**
+ * Writes a location the way validation reports it: `OBX[3]-5.1`; the occurrence only when
+ * above 1, the component only when above 0. Never throws.
+ */
 export function formatLocation(
   segment: string,
   occurrence: number,

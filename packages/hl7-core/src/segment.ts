@@ -6,7 +6,7 @@ import type { Charset } from './charset.js';
 import type { Delimiters } from './delimiters.js';
 import { encodingCharacters } from './delimiters.js';
 import { escape, unescape } from './escape.js';
-import { parsePath } from './path.js';
+import { parsePath, type Hl7Path } from './path.js';
 
 /** Segments whose field 1 is the field separator itself and field 2 the encoding characters. */
 const HEADER_SEGMENTS = new Set(['MSH', 'BHS', 'FHS']);
@@ -19,8 +19,12 @@ export interface SegmentContext {
   readonly charset: Charset;
 }
 
-/** Returns the `n`th (1-based) piece of `text` between `separator`s, or `''` past the end. */
+/**
+ * Returns the `n`th (1-based) piece of `text` between `separator`s, or `''` past the end.
+ * Without a separator (a message whose MSH-2 lacks one) the whole text is the only piece.
+ */
 function piece(text: string, separator: string, n: number): string {
+  if (separator === '') return n === 1 ? text : '';
   let start = 0;
   for (let i = 1; i < n; i++) {
     const next = text.indexOf(separator, start);
@@ -34,6 +38,10 @@ function piece(text: string, separator: string, n: number): string {
 
 /** Replaces the `n`th piece of `text` between `separator`s, adding empty pieces as needed. */
 function replacePiece(text: string, separator: string, n: number, value: string): string {
+  if (separator === '') {
+    if (n === 1) return value;
+    throw new RangeError('The message declares no separator for this level (MSH-2)');
+  }
   const pieces = text.split(separator);
   while (pieces.length < n) pieces.push('');
   pieces[n - 1] = value;
@@ -69,10 +77,12 @@ export class Hl7Segment {
   }
 
   /**
-   * The raw text of field `n` with all its repetitions, escapes left in place.
-   * MSH-1 is the field separator and MSH-2 the encoding characters, as the spec numbers them.
+   * The raw text of field `n` with all its repetitions, escapes left in place; `''` when
+   * absent (and for `n` below 1). MSH-1 is the field separator and MSH-2 the encoding
+   * characters, as the spec numbers them (HL7 v2.5.1 section 2.14.9).
    */
   field(n: number): string {
+    if (n < 1) return '';
     if (this.isHeader) {
       if (n === 1) return this.context.delimiters.field;
       return this.split()[n - 1] ?? '';
@@ -89,13 +99,19 @@ export class Hl7Segment {
   }
 
   /**
-   * The raw text at a position, escapes left in place. A component or subcomponent of 0
-   * means the whole enclosing element.
+   * The raw text at a position, escapes left in place; `''` when absent. A repetition,
+   * component or subcomponent of 0 means the whole enclosing element (repetition 0 is the
+   * field with all its repetitions, as `field` gives it). MSH-1 and MSH-2 are single values:
+   * their first repetition, component and subcomponent are the whole field.
    */
   raw(field: number, repetition = 1, component = 0, subcomponent = 0): string {
     const d = this.context.delimiters;
     let text = this.field(field);
-    if (text === '' || this.isLiteral(field)) return repetition === 1 ? text : '';
+    if (text === '') return text;
+    if (repetition === 0) return component === 0 ? text : '';
+    if (this.isLiteral(field)) {
+      return repetition === 1 && component <= 1 && subcomponent <= 1 ? text : '';
+    }
     if (repetition > 1 || text.includes(d.repetition)) text = piece(text, d.repetition, repetition);
     if (component === 0) return text;
     text = piece(text, d.component, component);
@@ -103,7 +119,11 @@ export class Hl7Segment {
     return piece(text, d.subcomponent, subcomponent);
   }
 
-  /** The unescaped value at a position; `''` when absent. */
+  /**
+   * The unescaped value at a position (HL7 v2.5.1 section 2.7); `''` when absent. The HL7
+   * explicit null, `""` ("delete this value"), is returned as those two characters, so it
+   * stays distinct from an empty field; see `isExplicitNull`.
+   */
   value(field: number, repetition = 1, component = 0, subcomponent = 0): string {
     const text = this.raw(field, repetition, component, subcomponent);
     if (this.isLiteral(field)) return text;
@@ -111,21 +131,37 @@ export class Hl7Segment {
   }
 
   /**
-   * The unescaped value at a path within this segment: `'5'`, `'3.1'`, `'3[2].1'`, `'3.4.2'`.
-   * @throws RangeError when the path is not one.
+   * True when the position holds the HL7 explicit null `""` (HL7 v2.5.1 section 2.5.3):
+   * the sender asks the receiver to delete the value, unlike an empty field, which leaves
+   * it unchanged.
+   */
+  isExplicitNull(field: number, repetition = 1, component = 0, subcomponent = 0): boolean {
+    return this.raw(field, repetition, component, subcomponent) === HL7_NULL;
+  }
+
+  /**
+   * The unescaped value at a path within this segment: `'5'`, `'3.1'`, `'3[2].1'`, `'3.4.2'`;
+   * a path naming this segment (`'PID-5'` on a PID) is taken too.
+   * @throws RangeError when the path is not one, or names another segment or occurrence.
    */
   get(path: string): string {
-    const p = parsePath(path);
+    const p = this.localPath(path);
     return this.value(p.field, p.repetition, p.component, p.subcomponent);
   }
 
   /**
-   * Writes `value` at a path within this segment, escaping it with the message's delimiters;
-   * missing repetitions, components and fields are added empty.
-   * @throws RangeError for MSH-1 and MSH-2, which define the delimiters and cannot be set.
+   * Writes `value` at a path within this segment, escaping it with the message's delimiters
+   * (HL7 v2.5.1 section 2.7); missing fields, repetitions, components and subcomponents are
+   * added empty.
+   * @throws RangeError when the path is not one, for MSH-1 and MSH-2, which define the
+   *   delimiters, and when `value` holds a delimiter or line break but the message declares
+   *   no escape character.
    */
   set(path: string, value: string): void {
-    const p = parsePath(path);
+    const p = this.localPath(path);
+    if (this.context.delimiters.escape === '' && holdsDelimiter(value, this.context.delimiters)) {
+      throw new RangeError('The message declares no escape character (MSH-2) for this value');
+    }
     this.setRaw(
       p.field,
       escape(value, this.context.delimiters),
@@ -135,10 +171,27 @@ export class Hl7Segment {
     );
   }
 
-  /** Writes already-escaped text at a position; see `set`. */
+  /**
+   * Writes already-escaped text at a position; see `set`. Repetition 0 replaces the whole
+   * field, all repetitions, as `raw(field, 0)` reads it.
+   * @throws RangeError for MSH-1 and MSH-2, for positions below 1 (0 for the whole of a
+   *   field, repetition or component) or above 100,000, and for text holding a line break.
+   */
   setRaw(field: number, text: string, repetition = 1, component = 0, subcomponent = 0): void {
     if (this.isHeader && field <= 2) {
       throw new RangeError(`${this.name}-${field} holds the delimiters and cannot be set`);
+    }
+    if (
+      !isPosition(field, 1) ||
+      !isPosition(repetition, 0) ||
+      (repetition === 0 && component !== 0) ||
+      !isPosition(component, 0) ||
+      !isPosition(subcomponent, 0)
+    ) {
+      throw new RangeError(`Not a position to write in ${this.name}: numbers run from 1 to 100000`);
+    }
+    if (text.includes('\r') || text.includes('\n')) {
+      throw new RangeError('A line break would end the segment; escape it first');
     }
     const d = this.context.delimiters;
     let value = text;
@@ -152,7 +205,7 @@ export class Hl7Segment {
       value = rep;
     }
     const whole =
-      repetition === 1 && !this.field(field).includes(d.repetition)
+      repetition === 0 || (repetition === 1 && !this.field(field).includes(d.repetition))
         ? value
         : replacePiece(this.field(field), d.repetition, repetition, value);
 
@@ -177,6 +230,31 @@ export class Hl7Segment {
   private isLiteral(field: number): boolean {
     return this.isHeader && field <= 2;
   }
+
+  private localPath(path: string): Hl7Path {
+    const p = parsePath(path);
+    if (p.segment !== '' && (p.segment !== this.name || p.occurrence !== 1)) {
+      throw new RangeError(`The path '${path}' does not address this ${this.name} segment`);
+    }
+    return p;
+  }
+}
+
+/** The HL7 explicit null as written in a field, two double quotes (HL7 v2.5.1 section 2.5.3). */
+export const HL7_NULL = '""';
+
+/** The highest field, repetition, component or subcomponent number `setRaw` will create. */
+const MAX_POSITION = 100_000;
+
+function isPosition(n: number, min: number): boolean {
+  return Number.isInteger(n) && n >= min && n <= MAX_POSITION;
+}
+
+function holdsDelimiter(value: string, d: Delimiters): boolean {
+  for (const ch of [d.field, d.component, d.repetition, d.subcomponent, d.truncation, '\r', '\n']) {
+    if (ch !== '' && value.includes(ch)) return true;
+  }
+  return false;
 }
 
 /** Builds the text of a header segment (MSH, BHS, FHS) up to and including its field 2. */
