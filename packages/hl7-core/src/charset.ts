@@ -20,6 +20,8 @@ const CHARSETS: Readonly<Record<string, Charset>> = {
 
 /** The charset for an MSH-18 value, or undefined when it is not one this library decodes. */
 export function charsetFromMsh18(msh18: string): Charset | undefined {
+  // Most senders write a table value exactly; normalising allocates two strings per message.
+  if (Object.hasOwn(CHARSETS, msh18)) return CHARSETS[msh18];
   return CHARSETS[msh18.trim().toUpperCase()];
 }
 

@@ -46,12 +46,12 @@ export class Hl7Message {
   /** All segments in order, or those named `name`. */
   segments(name?: string): readonly Hl7Segment[] {
     if (name === undefined) return this.list;
-    return this.byName().get(name) ?? [];
+    return this.named(name);
   }
 
   /** The `occurrence`th (1-based) segment named `name`, or undefined. */
   segment(name: string, occurrence = 1): Hl7Segment | undefined {
-    return this.byName().get(name)?.[occurrence - 1];
+    return this.named(name)[occurrence - 1];
   }
 
   /**
@@ -125,16 +125,17 @@ export class Hl7Message {
     return new Hl7Segment(text, end < 0 ? text : text.slice(0, end), this.context);
   }
 
-  private byName(): Map<string, Hl7Segment[]> {
-    if (this.index === undefined) {
-      const index = new Map<string, Hl7Segment[]>();
-      for (const segment of this.list) {
-        const named = index.get(segment.name);
-        if (named) named.push(segment);
-        else index.set(segment.name, [segment]);
-      }
-      this.index = index;
+  /**
+   * The segments named `name`, found by one scan the first time each name is asked for:
+   * readers ask for a few names, so indexing every segment's name up front costs more.
+   */
+  private named(name: string): Hl7Segment[] {
+    this.index ??= new Map();
+    let found = this.index.get(name);
+    if (found === undefined) {
+      found = this.list.filter((segment) => segment.name === name);
+      this.index.set(name, found);
     }
-    return this.index;
+    return found;
   }
 }

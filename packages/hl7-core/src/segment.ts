@@ -8,9 +8,6 @@ import { encodingCharacters } from './delimiters.js';
 import { escape, unescape } from './escape.js';
 import { parsePath, type Hl7Path } from './path.js';
 
-/** Segments whose field 1 is the field separator itself and field 2 the encoding characters. */
-const HEADER_SEGMENTS = new Set(['MSH', 'BHS', 'FHS']);
-
 /** What a segment shares with its message: how to split and how to decode escapes. */
 export interface SegmentContext {
   /** The message's delimiters. */
@@ -54,6 +51,9 @@ export class Hl7Segment {
   readonly name: string;
   private text: string;
   private fields: string[] | undefined;
+  /** Where each field found so far ends in `text`; reads find only as many as they need. */
+  private fieldEnds: number[] = [];
+  private allFieldsFound = false;
   private readonly context: SegmentContext;
   private readonly isHeader: boolean;
 
@@ -62,7 +62,8 @@ export class Hl7Segment {
     this.text = raw;
     this.name = name;
     this.context = context;
-    this.isHeader = HEADER_SEGMENTS.has(name);
+    // Comparing is cheaper than hashing a freshly sliced name for a Set lookup.
+    this.isHeader = name === 'MSH' || name === 'BHS' || name === 'FHS';
   }
 
   /** The delimiters this segment is written with. */
@@ -83,11 +84,15 @@ export class Hl7Segment {
    */
   field(n: number): string {
     if (n < 1) return '';
-    if (this.isHeader) {
-      if (n === 1) return this.context.delimiters.field;
-      return this.split()[n - 1] ?? '';
-    }
-    return this.split()[n] ?? '';
+    if (this.isHeader && n === 1) return this.context.delimiters.field;
+    const index = this.isHeader ? n - 1 : n;
+    if (this.fields !== undefined) return this.fields[index] ?? '';
+
+    // Reading a few fields must not split them all: find field ends only up to `index`.
+    const ends = this.findFieldEnds(index);
+    if (index >= ends.length) return '';
+    const start = index === 0 ? 0 : (ends[index - 1] as number) + 1;
+    return this.text.slice(start, ends[index]);
   }
 
   /** How many repetitions field `n` holds; 0 when it is empty. */
@@ -215,11 +220,31 @@ export class Hl7Segment {
     parts[index] = whole;
     this.fields = parts;
     this.text = parts.join(d.field);
+    this.fieldEnds = [];
+    this.allFieldsFound = false;
   }
 
   /** The segment as written, without a terminator; byte for byte the input unless set. */
   toString(): string {
     return this.text;
+  }
+
+  private findFieldEnds(index: number): number[] {
+    const ends = this.fieldEnds;
+    if (index < ends.length || this.allFieldsFound) return ends;
+    const separator = this.context.delimiters.field;
+    let from = ends.length === 0 ? 0 : (ends[ends.length - 1] as number) + 1;
+    while (ends.length <= index) {
+      const at = this.text.indexOf(separator, from);
+      if (at < 0) {
+        ends.push(this.text.length);
+        this.allFieldsFound = true;
+        break;
+      }
+      ends.push(at);
+      from = at + 1;
+    }
+    return ends;
   }
 
   private split(): string[] {
