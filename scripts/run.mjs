@@ -45,7 +45,10 @@ if (!steps) {
   console.error(`run.mjs: unknown task '${name}'; one of ${Object.keys(tasks).join(', ')}`);
   process.exit(2);
 }
-for (const [command, args] of steps) {
+// Arguments after the task name go to its last step: `npm run bench -- --quick`.
+const extra = process.argv.slice(3);
+for (const [index, [command, stepArgs]] of steps.entries()) {
+  const args = index === steps.length - 1 ? [...stepArgs, ...extra] : stepArgs;
   const started = Date.now();
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) {
