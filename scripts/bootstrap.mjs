@@ -14,11 +14,17 @@ const pnpmBin = join(toolsDir, 'node_modules', '.bin', 'pnpm');
 
 /** Runs a command in the repository root, streaming its output, failing on a non-zero exit. */
 function run(command, args) {
-  execFileSync(command, args, {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
-  });
+  try {
+    execFileSync(command, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+    });
+  } catch {
+    // The command has printed its own reason; a stack trace here would only bury it.
+    console.error(`bootstrap: '${command} ${args.join(' ')}' failed`);
+    process.exit(1);
+  }
 }
 
 function installedPnpmVersion() {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { parseBatch, type BatchMember } from './batch.js';
 import { Hl7ParseError } from './errors.js';
 import { parse } from './parse.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../../shared/corpus', import.meta.url));
 const CORPUS_BATCH = join(
   CORPUS,
   'cdc-trusted-intermediary/Test/Results/005_AL_ORU_R01_NBS_Simplified_0_initial_message.hl7',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -7,7 +8,7 @@ import { fromResult } from './from-result.js';
 import { parse } from './parse.js';
 import { toResult } from './result.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../../shared/corpus', import.meta.url));
 const SCHEMA_PATH = new URL('../schemas/result.schema.json', import.meta.url);
 
 /** Every `.hl7` file outside `malformed/`, skipping batch files (FHS or BHS first). */
