@@ -27,7 +27,7 @@ module.exports = {
       name: 'platform-not-apps',
       comment: 'platform may import hl7-core, never an app or the hosts.',
       severity: 'error',
-      from: { path: '^packages/platform/' },
+      from: { path: '^packages/platform/', pathNot: '\\.test\\.ts$' },
       to: { path: '^(apps/|packages/(cli|local-host|servicebus-local)/)' },
     },
     {

@@ -1,0 +1,121 @@
+/**
+ * @hl7gw/platform: the adapters and cross-cutting code every app shares. Typed
+ * configuration, the platform error type, ids and clock, the bus with its envelopes and
+ * claim check, blob and table stores, and the logger with PHI redaction.
+ *
+ * Test support (Azurite, log capture) is a separate entry point: `@hl7gw/platform/testing`.
+ */
+export {
+  CONFIG_DEFAULTS,
+  ConfigError,
+  LOG_LEVELS,
+  parseConfig,
+  SERVICE_BUS_SETTING,
+  STORAGE_SETTING,
+  type Environment,
+  type GatewayConfig,
+  type LogLevel,
+  type ServiceBusConnection,
+  type StorageConnection,
+} from './config.js';
+export {
+  isPlatformError,
+  PLATFORM_ERROR_RETRYABLE,
+  PlatformError,
+  toPlatformError,
+  type Dependency,
+  type PlatformErrorCode,
+} from './errors.js';
+export { systemClock, TestClock, type Clock } from './clock.js';
+export {
+  createIdGenerator,
+  gatewayIdTime,
+  isGatewayId,
+  newGatewayId,
+  type IdGenerator,
+} from './ids.js';
+export {
+  inboundMessageId,
+  patientSessionId,
+  type MessageIdentity,
+  type PatientKey,
+  type SessionIdOptions,
+} from './hash.js';
+export {
+  decodeInbound,
+  encodeInbound,
+  ENVELOPE_VERSION,
+  INBOUND_CHANNELS,
+  JSON_CONTENT_TYPE,
+  type InboundChannel,
+  type InboundEnvelope,
+  type InboundMessage,
+  type InboundProperties,
+  type ReceivedInbound,
+} from './envelope.js';
+export {
+  decodeResult,
+  encodeResult,
+  RESULT_STATUSES,
+  type ReceivedResult,
+  type ResultMessage,
+  type ResultProperties,
+  type ResultStatus,
+} from './result-message.js';
+export {
+  Bus,
+  createServiceBusClient,
+  DEFAULT_BUS_RETRY,
+  type BusOptions,
+  type BusRetry,
+  type SentInbound,
+} from './bus.js';
+export { azureCredential, DEFAULT_STORAGE_RETRY, type StorageRetry } from './credential.js';
+export {
+  BlobStore,
+  DEFAULT_BLOB_CONTAINER,
+  parkedBlobName,
+  rawBlobName,
+  type BlobRef,
+  type BlobStoreOptions,
+} from './blob-store.js';
+export {
+  DEFAULT_TABLE_NAMES,
+  MAX_TRANSACTION_ACTIONS,
+  Table,
+  type Page,
+  type StoredEntity,
+} from './table-store.js';
+export {
+  advance,
+  MESSAGE_STATUSES,
+  STATUS_TRANSITIONS,
+  StatusStore,
+  type MessageStatus,
+  type StatusFacts,
+  type StatusRecord,
+  type StatusStep,
+  type StatusStoreOptions,
+} from './status-store.js';
+export { BatchStore, type BatchRecord } from './batch-store.js';
+export {
+  ParkedStore,
+  type ParkedQuery,
+  type ParkedRecord,
+  type ParkedState,
+} from './parked-store.js';
+export {
+  DEAD_LETTER_CATEGORIES,
+  isDeadLetterCategory,
+  type DeadLetterCategory,
+} from './dead-letter-category.js';
+export { checkStorageReachable, storageEndpoints } from './storage-probe.js';
+export {
+  childFor,
+  createLogger,
+  PHI_KEYS,
+  REDACTED,
+  redactPhi,
+  type LoggerOptions,
+  type MessageLogContext,
+} from './logger.js';
