@@ -119,3 +119,12 @@ export {
   type LoggerOptions,
   type MessageLogContext,
 } from './logger.js';
+export {
+  GATEWAY_ERRORS,
+  GatewayError,
+  isGatewayError,
+  toProblemDetails,
+  type GatewayErrorCode,
+  type GatewayErrorSpec,
+  type ProblemDetails,
+} from './gateway-error.js';
