@@ -128,3 +128,4 @@ export {
   type GatewayErrorSpec,
   type ProblemDetails,
 } from './gateway-error.js';
+export { API_KEY_HEADER, ApiKeyVerifier, type ApiKeyClient } from './api-key.js';
