@@ -185,44 +185,52 @@ export function parseBatch(input: string | Uint8Array, options: BatchParseOption
   });
 }
 
-/** A line of the input: offsets into it, without the terminator. */
-interface Line {
-  readonly start: number;
-  readonly end: number;
-}
-
 type LineKind = 'FHS' | 'BHS' | 'BTS' | 'FTS' | 'MSH' | 'segment' | 'blank';
 
-const BATCH_SEGMENTS = new Set<LineKind>(['FHS', 'BHS', 'BTS', 'FTS', 'MSH']);
-
-/** The input's lines, read as text only where needed, so bytes keep each member's charset. */
+/**
+ * The input's lines, read as text only where needed, so bytes keep each member's charset.
+ * Line ends are found with indexOf and kept as offsets in two number arrays: walking the input
+ * a character at a time, with a line object each, cost more than parsing the members.
+ */
 class LineReader {
-  readonly lines: Line[] = [];
+  /** Where each line starts, after any BOM. */
+  private readonly starts: number[] = [];
+  /** Where each line ends, before its terminator. */
+  private readonly ends: number[] = [];
   private readonly input: string | Uint8Array;
 
   constructor(input: string | Uint8Array) {
     this.input = input;
+    const length = input.length;
+    const find = (code: number, from: number): number =>
+      typeof input === 'string'
+        ? input.indexOf(code === CR ? '\r' : '\n', from)
+        : input.indexOf(code, from);
+    let cr = find(CR, 0);
+    let lf = find(LF, 0);
     let start = 0;
-    for (let i = 0; i < input.length; i++) {
-      const code = this.code(i);
-      if (code !== CR && code !== LF) continue;
-      this.lines.push({ start: this.afterBom(start, i), end: i });
-      if (code === CR && this.code(i + 1) === LF) i++;
-      start = i + 1;
+    for (;;) {
+      const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
+      if (end < 0) break;
+      this.push(start, end);
+      start = end === cr && this.code(end + 1) === LF ? end + 2 : end + 1;
+      if (cr >= 0 && cr < start) cr = find(CR, start);
+      if (lf >= 0 && lf < start) lf = find(LF, start);
     }
-    if (start < input.length)
-      this.lines.push({ start: this.afterBom(start, input.length), end: input.length });
+    if (start < length) this.push(start, length);
+  }
+
+  /** How many lines the input holds. */
+  get count(): number {
+    return this.starts.length;
   }
 
   kind(index: number): LineKind {
-    const { start, end } = this.lines[index] as Line;
+    const start = this.starts[index] as number;
+    const end = this.ends[index] as number;
     if (end - start >= 3 && (end - start === 3 || !isNameChar(this.code(start + 3)))) {
-      const name = String.fromCharCode(
-        this.code(start),
-        this.code(start + 1),
-        this.code(start + 2),
-      );
-      if (BATCH_SEGMENTS.has(name as LineKind)) return name as LineKind;
+      const name = batchSegmentAt(this.code(start), this.code(start + 1), this.code(start + 2));
+      if (name !== undefined) return name;
     }
     for (let i = start; i < end; i++) {
       if (this.code(i) > 0x20) return 'segment';
@@ -232,17 +240,23 @@ class LineReader {
 
   /** The text of one line; bytes are decoded in `charset`. */
   text(index: number, charset: Charset): string {
-    const { start, end } = this.lines[index] as Line;
+    const start = this.starts[index] as number;
+    const end = this.ends[index] as number;
     if (typeof this.input === 'string') return this.input.slice(start, end);
     return decodeBytes(this.input.subarray(start, end), charset);
   }
 
   /** The input from the start of line `first` to the end of line `last`, terminators kept. */
   slice(first: number, last: number): string | Uint8Array {
-    const start = (this.lines[first] as Line).start;
-    const end = (this.lines[last] as Line).end;
+    const start = this.starts[first] as number;
+    const end = this.ends[last] as number;
     if (typeof this.input === 'string') return this.input.slice(start, end);
     return this.input.subarray(start, end);
+  }
+
+  private push(start: number, end: number): void {
+    this.starts.push(this.afterBom(start, end));
+    this.ends.push(end);
   }
 
   private code(i: number): number {
@@ -255,6 +269,21 @@ class LineReader {
     const bom = end - start >= 3 && this.code(start) === 0xef && this.code(start + 1) === 0xbb;
     return bom && this.code(start + 2) === 0xbf ? start + 3 : start;
   }
+}
+
+/** FHS, BHS, BTS, FTS or MSH when the three character codes spell one, else undefined. */
+function batchSegmentAt(c0: number, c1: number, c2: number): LineKind | undefined {
+  const S = 0x53;
+  const H = 0x48;
+  const T = 0x54;
+  const B = 0x42;
+  const F = 0x46;
+  const M = 0x4d;
+  if (c0 === M) return c1 === S && c2 === H ? 'MSH' : undefined;
+  if (c0 !== F && c0 !== B) return undefined;
+  if (c1 === H && c2 === S) return c0 === F ? 'FHS' : 'BHS';
+  if (c1 === T && c2 === S) return c0 === F ? 'FTS' : 'BTS';
+  return undefined;
 }
 
 /** A-Z, a-z and 0-9: a fourth such character makes the line some other segment. */
@@ -299,7 +328,7 @@ function layOut(reader: LineReader, strict: boolean, maxMembers: number): Layout
   let group: GroupSpan | undefined;
   let ended = false;
 
-  for (let i = 0; i < reader.lines.length; i++) {
+  for (let i = 0; i < reader.count; i++) {
     const kind = reader.kind(i);
     if (kind === 'blank') continue;
     if (kind === 'segment' && member) {
@@ -460,18 +489,17 @@ function readMember(
   options: ParseOptions,
   charset: Charset,
 ): BatchMember {
-  const where = {
-    position,
-    startLine: span.first + 1,
-    lineCount: span.last - span.first + 1,
-    batch: span.batch,
-  };
+  const startLine = span.first + 1;
+  const lineCount = span.last - span.first + 1;
+  const batch = span.batch;
+  // Written out rather than spread from a shared part: spreading cost more than the rest.
   try {
     const message = parse(reader.slice(span.first, span.last), options);
-    return { ...where, controlId: message.controlId, message };
+    return { position, startLine, lineCount, batch, controlId: message.controlId, message };
   } catch (error) {
     if (!(error instanceof Hl7ParseError)) throw error;
-    return { ...where, controlId: readControlId(reader.text(span.first, charset)), error };
+    const controlId = readControlId(reader.text(span.first, charset));
+    return { position, startLine, lineCount, batch, controlId, error };
   }
 }
 

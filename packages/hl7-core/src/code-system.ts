@@ -27,6 +27,9 @@ const HL7_TABLE = /^HL7(\d{4})$/;
  * the name alone is kept. Names are matched case-insensitively.
  */
 export function codeSystemUri(name: string): string | undefined {
+  // Nearly every sender writes the name as the table does; normalising allocates twice.
+  const exact = KNOWN_SYSTEMS.get(name);
+  if (exact !== undefined) return exact;
   const upper = name.trim().toUpperCase();
   const known = KNOWN_SYSTEMS.get(upper);
   if (known !== undefined) return known;

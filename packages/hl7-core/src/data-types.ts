@@ -4,6 +4,7 @@
  * type, so `toResult` and `fromResult` agree on every component.
  */
 import { codeSystemUri } from './code-system.js';
+import { FieldRepetition, repetitionsOf } from './field-repetition.js';
 import type {
   Address,
   CodeableConcept,
@@ -21,6 +22,8 @@ import type { Hl7Segment } from './segment.js';
 
 /** A place whose parts are read and written by number: a field repetition or one component. */
 export interface Slot {
+  /** True when nothing is written in the slot, so every `read` is undefined. */
+  readonly isEmpty: boolean;
   /** Part `n` (1-based), unescaped; undefined when empty or the HL7 null `""`. */
   read(n: number): string | undefined;
   /** Writes part `n`, escaped; does nothing for undefined or empty values. */
@@ -33,11 +36,24 @@ export interface FieldSlot extends Slot {
   component(n: number): Slot;
 }
 
-/** Drops properties whose value is undefined; returns undefined when none is left. */
+/**
+ * Drops properties whose value is undefined, keeping the others in order, in a new object;
+ * returns undefined when none is left.
+ */
 export function compact<T extends object>(value: T): T | undefined {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+  // for...in with an own-property check reads as Object.keys would, but lets V8 use its enum
+  // cache; Object.entries + fromEntries (two arrays per property) was toResult's largest cost.
+  let out: Record<string, unknown> | undefined;
+  const source = value as Record<string, unknown>;
+  for (const key in source) {
+    if (!hasOwn.call(source, key)) continue;
+    const v = source[key];
+    if (v !== undefined) (out ??= {})[key] = v;
+  }
+  return out as T | undefined;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** A list, or undefined when it is empty. */
 export function listOrUndefined<T>(items: readonly (T | undefined)[]): T[] | undefined {
@@ -55,19 +71,58 @@ export function present(text: string): string | undefined {
  * Throws nothing; writing MSH-1 or MSH-2 throws RangeError (from `Hl7Segment.set`).
  */
 export function fieldSlot(segment: Hl7Segment, field: number, repetition = 1): FieldSlot {
-  const prefix = `${field}[${repetition}]`;
-  return {
-    read: (n) => present(segment.value(field, repetition, n)),
-    write: (n, value) => {
-      if (value !== undefined && value !== '') segment.set(`${prefix}.${n}`, value);
-    },
-    component: (c) => ({
-      read: (n) => present(segment.value(field, repetition, c, n)),
-      write: (n, value) => {
-        if (value !== undefined && value !== '') segment.set(`${prefix}.${c}.${n}`, value);
-      },
-    }),
-  };
+  return new RepetitionSlot(segment, field, repetition);
+}
+
+/**
+ * A field repetition as a slot: its component ends are found once for all the components a
+ * data type reads, and read again after every write, so reads see what the slot wrote.
+ */
+class RepetitionSlot extends FieldRepetition implements FieldSlot {
+  read(n: number): string | undefined {
+    return present(this.componentValue(n));
+  }
+
+  write(n: number, value: string | undefined): void {
+    this.writeAt(`${this.field}[${this.repetition}].${n}`, value);
+  }
+
+  component(c: number): Slot {
+    return new ComponentSlot(this, c);
+  }
+
+  writeAt(path: string, value: string | undefined): void {
+    if (value === undefined || value === '') return;
+    this.segment.set(path, value);
+    this.reread();
+  }
+
+  pathOf(c: number, n: number): string {
+    return `${this.field}[${this.repetition}].${c}.${n}`;
+  }
+}
+
+/** One component of a field repetition, whose parts are its subcomponents. */
+class ComponentSlot implements Slot {
+  private readonly parent: RepetitionSlot;
+  private readonly c: number;
+
+  constructor(parent: RepetitionSlot, c: number) {
+    this.parent = parent;
+    this.c = c;
+  }
+
+  get isEmpty(): boolean {
+    return this.parent.rawComponent(this.c) === '';
+  }
+
+  read(n: number): string | undefined {
+    return present(this.parent.subcomponentValue(this.c, n));
+  }
+
+  write(n: number, value: string | undefined): void {
+    this.parent.writeAt(this.parent.pathOf(this.c, n), value);
+  }
 }
 
 /** Every non-empty repetition of a field, read with `read`, in order. */
@@ -76,11 +131,13 @@ export function readRepetitions<T>(
   field: number,
   read: (slot: FieldSlot) => T | undefined,
 ): T[] | undefined {
-  const items: (T | undefined)[] = [];
-  for (let r = 1; r <= segment.repetitionCount(field); r++) {
-    items.push(read(fieldSlot(segment, field, r)));
+  const count = repetitionsOf(segment, field);
+  let items: T[] | undefined;
+  for (let r = 1; r <= count; r++) {
+    const item = read(fieldSlot(segment, field, r));
+    if (item !== undefined) (items ??= []).push(item);
   }
-  return listOrUndefined(items);
+  return items;
 }
 
 /** Writes `items` as consecutive repetitions of a field with `write`. */
@@ -95,6 +152,7 @@ export function writeRepetitions<T>(
 
 /** HD (2.A.36), from its parts. */
 export function readHd(slot: Slot): HierarchicDesignator | undefined {
+  if (slot.isEmpty) return undefined;
   return compact({
     namespaceId: slot.read(1),
     universalId: slot.read(2),
@@ -112,6 +170,7 @@ export function writeHd(slot: Slot, hd: HierarchicDesignator | undefined): void 
 
 /** EI (2.A.28), from its parts. */
 export function readEi(slot: Slot): EntityIdentifier | undefined {
+  if (slot.isEmpty) return undefined;
   return compact({
     id: slot.read(1),
     namespaceId: slot.read(2),
@@ -131,15 +190,28 @@ export function writeEi(slot: Slot, ei: EntityIdentifier | undefined): void {
 
 /** One coding of a CWE: the primary triplet at `first` = 1, the alternate at `first` = 4. */
 export function readCoding(slot: Slot, first: number, versionPart?: number): Coding | undefined {
+  if (slot.isEmpty) return undefined;
+  const code = slot.read(first);
+  const display = slot.read(first + 1);
   const systemName = slot.read(first + 2);
-  const system = systemName === undefined ? undefined : codeSystemUri(systemName);
-  return compact({
-    code: slot.read(first),
-    display: slot.read(first + 1),
-    system,
-    systemName,
-    version: versionPart === undefined ? undefined : slot.read(versionPart),
-  });
+  const version = versionPart === undefined ? undefined : slot.read(versionPart);
+
+  // Built property by property rather than compacted: three codings per OBX make this hot.
+  const coding: Coding = {};
+  if (code !== undefined) coding.code = code;
+  if (display !== undefined) coding.display = display;
+  if (systemName !== undefined) {
+    const system = codeSystemUri(systemName);
+    if (system !== undefined) coding.system = system;
+    coding.systemName = systemName;
+  }
+  if (version !== undefined) coding.version = version;
+  return code === undefined &&
+    display === undefined &&
+    systemName === undefined &&
+    version === undefined
+    ? undefined
+    : coding;
 }
 
 /** Writes one coding at `first` (1 or 4); `system` is implied by `systemName`. */
@@ -158,7 +230,12 @@ export function writeCoding(
 
 /** CE, CWE or CNE (2.A.8, 2.A.13, 2.A.12): primary and alternate codings, original text. */
 export function readConcept(slot: Slot): CodeableConcept | undefined {
-  const codings = listOrUndefined([readCoding(slot, 1, 7), readCoding(slot, 4, 8)]) ?? [];
+  if (slot.isEmpty) return undefined;
+  const codings: Coding[] = [];
+  const primary = readCoding(slot, 1, 7);
+  const alternate = readCoding(slot, 4, 8);
+  if (primary !== undefined) codings.push(primary);
+  if (alternate !== undefined) codings.push(alternate);
   const text = slot.read(9);
   if (codings.length === 0 && text === undefined) return undefined;
   return text === undefined ? { codings } : { codings, text };
@@ -174,16 +251,19 @@ export function writeConcept(slot: Slot, concept: CodeableConcept | undefined): 
 
 /** CX (2.A.14); undefined when CX-1 is empty. */
 export function readCx(slot: FieldSlot): Identifier | undefined {
+  if (slot.isEmpty) return undefined;
   const value = slot.read(1);
   if (value === undefined) return undefined;
-  return {
-    value,
-    ...compact({
+  const identifier: Identifier = { value };
+  // Assigned, not spread: spreading an object `compact` built takes V8's slow path.
+  return Object.assign(
+    identifier,
+    compact({
       assigningAuthority: readHd(slot.component(4)),
       type: slot.read(5),
       assigningFacility: readHd(slot.component(6)),
     }),
-  };
+  );
 }
 
 /** Writes CX (2.A.14). */
@@ -197,6 +277,7 @@ export function writeCx(slot: FieldSlot, identifier: Identifier | undefined): vo
 
 /** XPN (2.A.88). */
 export function readXpn(slot: FieldSlot): HumanName | undefined {
+  if (slot.isEmpty) return undefined;
   return compact({
     family: slot.component(1).read(1),
     given: listOrUndefined([slot.read(2), slot.read(3)]),
@@ -225,6 +306,7 @@ function writeGiven(slot: Slot, first: number, given: readonly string[] | undefi
 
 /** XAD (2.A.85). */
 export function readXad(slot: FieldSlot): Address | undefined {
+  if (slot.isEmpty) return undefined;
   return compact({
     lines: listOrUndefined([slot.component(1).read(1), slot.read(2)]),
     city: slot.read(3),
@@ -262,6 +344,7 @@ const XTN_PARTS = [
 
 /** XTN (2.A.89), components 1 to 8. */
 export function readXtn(slot: Slot): ContactPoint | undefined {
+  if (slot.isEmpty) return undefined;
   const point: ContactPoint = {};
   XTN_PARTS.forEach((key, i) => {
     const value = slot.read(i + 1);
@@ -278,6 +361,7 @@ export function writeXtn(slot: Slot, point: ContactPoint | undefined): void {
 
 /** XCN (2.A.87). */
 export function readXcn(slot: FieldSlot): Provider | undefined {
+  if (slot.isEmpty) return undefined;
   return compact({
     id: slot.read(1),
     family: slot.component(2).read(1),
@@ -305,6 +389,7 @@ export function writeXcn(slot: FieldSlot, provider: Provider | undefined): void 
 
 /** XON (2.A.86); the identifier is XON-10, or the deprecated XON-3 when XON-10 is empty. */
 export function readXon(slot: FieldSlot): Organization | undefined {
+  if (slot.isEmpty) return undefined;
   return compact({
     name: slot.read(1),
     identifier: slot.read(10) ?? slot.read(3),
@@ -324,6 +409,7 @@ export function writeXon(slot: FieldSlot, organization: Organization | undefined
 
 /** PL (2.A.53). */
 export function readPl(slot: FieldSlot): Location | undefined {
+  if (slot.isEmpty) return undefined;
   return compact({
     pointOfCare: slot.read(1),
     room: slot.read(2),

@@ -117,9 +117,19 @@ function validDate(year: string, month?: string, day?: string): boolean {
   if (m < 1 || m > 12) return false;
   if (day === undefined) return true;
   const d = Number(day);
-  // Day 0 of the next month is the last day of this one.
-  const daysInMonth = new Date(Date.UTC(Number(year), m, 0)).getUTCDate();
-  return d >= 1 && d <= daysInMonth;
+  return d >= 1 && d <= daysInMonth(Number(year), m);
+}
+
+/**
+ * Days in month `month` (1-12) of `year` by the Gregorian rule: counted, because building a
+ * `Date` cost more than the rest of the conversion. Years 0-99 count as 1900-1999, as
+ * `Date.UTC` reads them, so 0000-02-29 stays invalid.
+ */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  const y = year < 100 ? year + 1900 : year;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return leap ? 29 : 28;
 }
 
 function validClock(hour?: string, minute?: string, second?: string): boolean {

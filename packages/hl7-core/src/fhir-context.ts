@@ -7,7 +7,8 @@ import type * as fhir4 from 'fhir/r4.js';
 
 import {
   conditionalUpdate,
-  fullUrlFor,
+  fullUrlInput,
+  fullUrlOf,
   identifierSystem,
   type KeyIdentifier,
 } from './fhir-identity.js';
@@ -58,6 +59,9 @@ export function entityKey(
  */
 export class BundleEntries {
   private readonly byFullUrl = new Map<string, fhir4.BundleEntry>();
+  /** The last full URL digested, by its `fullUrlInput`: `add` asks for the one `unique` found. */
+  private lastInput = '';
+  private lastFullUrl = '';
 
   /**
    * `key`, or, when a resource of this type already holds it, `key` with `~2`, `~3`, ...
@@ -66,7 +70,7 @@ export class BundleEntries {
    */
   unique(resourceType: string, key: KeyIdentifier): KeyIdentifier {
     let candidate = key;
-    for (let n = 2; this.byFullUrl.has(fullUrlFor(resourceType, candidate)); n++) {
+    for (let n = 2; this.byFullUrl.has(this.fullUrlFor(resourceType, candidate)); n++) {
       candidate = { system: key.system, value: `${key.value}~${n}` };
     }
     return candidate;
@@ -77,7 +81,7 @@ export class BundleEntries {
    * same practitioner or specimen named twice), and returns a reference to the entry.
    */
   add(resource: fhir4.FhirResource, key: KeyIdentifier): fhir4.Reference {
-    const fullUrl = fullUrlFor(resource.resourceType, key);
+    const fullUrl = this.fullUrlFor(resource.resourceType, key);
     if (!this.byFullUrl.has(fullUrl)) {
       const request = conditionalUpdate(resource.resourceType, key);
       this.byFullUrl.set(fullUrl, { fullUrl, resource, request });
@@ -88,5 +92,14 @@ export class BundleEntries {
   /** The entries, in the order they were first added. */
   toArray(): fhir4.BundleEntry[] {
     return [...this.byFullUrl.values()];
+  }
+
+  private fullUrlFor(resourceType: string, key: KeyIdentifier): string {
+    const input = fullUrlInput(resourceType, key);
+    if (input !== this.lastInput) {
+      this.lastFullUrl = fullUrlOf(input);
+      this.lastInput = input;
+    }
+    return this.lastFullUrl;
   }
 }

@@ -23,8 +23,19 @@ export const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-
 
 /** `value` without its undefined properties, so the JSON holds only what was sent. */
 export function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  // for...in with an own-property check reads as Object.keys would, but lets V8 use its enum
+  // cache; Object.entries + fromEntries (two arrays per property) was a fifth of the mapping.
+  const out: Record<string, unknown> = {};
+  const source = value as Record<string, unknown>;
+  for (const key in source) {
+    if (!hasOwn.call(source, key)) continue;
+    const v = source[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as T;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** A list, or undefined when it is empty. */
 export function nonEmpty<T>(items: readonly (T | undefined)[] | undefined): T[] | undefined {

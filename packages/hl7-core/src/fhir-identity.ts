@@ -4,7 +4,7 @@
  * URLs, and conditional-update URLs (FHIR R4 http.html "conditional update" and search.html
  * "escaping search parameters"), so that a re-delivered message updates what it created before.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import type * as fhir4 from 'fhir/r4.js';
 
@@ -67,10 +67,18 @@ export function identifierSystem(
  * type and identifier always give the same URL, in this run and every other.
  */
 export function fullUrlFor(resourceType: string, key: KeyIdentifier): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([resourceType, key.system, key.value]))
-    .digest();
-  const bytes = digest.subarray(0, 16);
+  return fullUrlOf(fullUrlInput(resourceType, key));
+}
+
+/** What `fullUrlFor` digests: equal exactly when resource type, system and value all are. */
+export function fullUrlInput(resourceType: string, key: KeyIdentifier): string {
+  return JSON.stringify([resourceType, key.system, key.value]);
+}
+
+/** The full URL for a `fullUrlInput`; see `fullUrlFor`. */
+export function fullUrlOf(input: string): string {
+  // The one-shot digest: a Hash object per resource cost more than the digest itself.
+  const bytes = hash('sha256', input, 'buffer').subarray(0, 16);
   bytes[6] = ((bytes[6] as number) & 0x0f) | 0x80;
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
 
@@ -93,7 +101,14 @@ export function conditionalUpdate(
   return { method: 'PUT', url: `${resourceType}?identifier=${token}` };
 }
 
+/**
+ * Text that `queryText` returns as it is: nothing to escape as a token, and nothing that
+ * encodeURIComponent encodes other than the `:`, `/` and `@` a query may hold.
+ */
+const QUERY_SAFE = /^[A-Za-z0-9\-_.!~*'():/@]*$/;
+
 function queryText(text: string): string {
+  if (QUERY_SAFE.test(text)) return text;
   const escaped = text.replace(/[\\|,$]/g, (c) => `\\${c}`);
   return encodeURIComponent(escaped).replace(/%3A/g, ':').replace(/%2F/g, '/').replace(/%40/g, '@');
 }

@@ -70,27 +70,32 @@ export function addOrder(
   const specimens = order.specimens.map((specimen, i) =>
     addSpecimen(context, specimen, keyOfSpecimen(context, specimen, orderKey, i), subject, basedOn),
   );
-  const setting = {
+  // Written out for each observation rather than spread from a shared object: spreading cost
+  // more than the rest of the Observation's setting.
+  const setting = (position: string, specimen: fhir4.Reference | undefined) => ({
     orderKey,
     subject,
     basedOn,
     orderObservedAt: order.observationTime,
     reportedAt: order.resultsReportedTime,
-  };
+    position,
+    specimen,
+  });
   const observations: MappedObservation[] = order.observations.map((observation, i) =>
-    addObservation(context, observation, {
-      ...setting,
-      position: `OBX-${observation.setId ?? i + 1}`,
+    addObservation(
+      context,
+      observation,
       // Observations outside an SPM group are on the order's specimen when it has just one.
-      specimen: specimens.length === 1 ? specimens[0] : undefined,
-    }),
+      setting(
+        `OBX-${observation.setId ?? i + 1}`,
+        specimens.length === 1 ? specimens[0] : undefined,
+      ),
+    ),
   );
   order.specimens.forEach((specimen, s) => {
     for (const [i, observation] of specimen.observations.entries()) {
       const position = `SPM-${specimen.setId ?? s + 1}/OBX-${observation.setId ?? i + 1}`;
-      observations.push(
-        addObservation(context, observation, { ...setting, position, specimen: specimens[s] }),
-      );
+      observations.push(addObservation(context, observation, setting(position, specimens[s])));
     }
   });
 

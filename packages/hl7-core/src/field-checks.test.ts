@@ -86,3 +86,20 @@ describe('checkCodedField', () => {
     expect(codes(findings)).toEqual(['CODING_SYSTEM_MISSING@OBR-4[2]']);
   });
 });
+
+describe('a location given as a function', () => {
+  it('is written only when a finding is recorded', () => {
+    const findings = new Findings(STRICT_PROFILE);
+    const written: string[] = [];
+    const at = (location: string) => (): string => {
+      written.push(location);
+      return location;
+    };
+    checkCodedField(obr('OBR|1|ORD-1||57021-8^CBC panel^LN'), 4, at('OBR-4'), findings);
+    checkDateTimeField(obr('OBR|1|ORD-1||57021-8^CBC^LN|||20240532'), 7, at('OBR-7'), findings);
+    checkCodedRepetition(obr('OBR|1|ORD-1||CBC^CBC panel'), 4, 1, at('OBR[2]-4'), findings);
+
+    expect(written).toEqual(['OBR-7', 'OBR[2]-4']);
+    expect(codes(findings)).toEqual(['INVALID_DATE_TIME@OBR-7', 'CODING_SYSTEM_MISSING@OBR[2]-4']);
+  });
+});

@@ -3,8 +3,20 @@
  * CE/CWE coded values, each recording its finding at the location it is given.
  */
 import { checkCoded, isDateTime } from './data-type-checks.js';
+import { FieldRepetition } from './field-repetition.js';
 import type { Findings } from './findings.js';
 import type { Hl7Segment } from './segment.js';
+
+/**
+ * Where a finding is, such as `OBX[3]-5`, or a function that writes it: rules run on every
+ * field of every message but rarely find anything, so a location is best written only then.
+ */
+export type FindingLocation = string | (() => string);
+
+/** The text of a location given either way. */
+export function locationText(location: FindingLocation): string {
+  return typeof location === 'string' ? location : location();
+}
 
 /** True for an empty value and for the HL7 explicit null `""`, which carries no value either. */
 export function isAbsent(text: string): boolean {
@@ -20,12 +32,13 @@ export function missing(findings: Findings, location: string, field: string): vo
 export function checkDateTimeField(
   segment: Hl7Segment,
   field: number,
-  location: string,
+  location: FindingLocation,
   findings: Findings,
 ): void {
   const text = segment.value(field, 1, 1);
   if (!isAbsent(text) && !isDateTime(text)) {
-    findings.add('INVALID_DATE_TIME', location, `${location} is not a valid HL7 date and time.`);
+    const at = locationText(location);
+    findings.add('INVALID_DATE_TIME', at, `${at} is not a valid HL7 date and time.`);
   }
 }
 
@@ -33,7 +46,7 @@ export function checkDateTimeField(
 export function checkCodedField(
   segment: Hl7Segment,
   field: number,
-  location: string,
+  location: FindingLocation,
   findings: Findings,
 ): void {
   if (isAbsent(segment.field(field))) return;
@@ -45,22 +58,24 @@ export function checkCodedRepetition(
   segment: Hl7Segment,
   field: number,
   rep: number,
-  location: string,
+  location: FindingLocation,
   findings: Findings,
 ): void {
-  const component = (n: number): string => segment.value(field, rep, n);
+  const value = new FieldRepetition(segment, field, rep);
   const outcome = checkCoded({
-    identifier: component(1),
-    text: component(2),
-    codingSystem: component(3),
-    alternateIdentifier: component(4),
-    alternateText: component(5),
-    alternateCodingSystem: component(6),
+    identifier: value.componentValue(1),
+    text: value.componentValue(2),
+    codingSystem: value.componentValue(3),
+    alternateIdentifier: value.componentValue(4),
+    alternateText: value.componentValue(5),
+    alternateCodingSystem: value.componentValue(6),
   });
+  if (outcome === 'ok') return;
 
+  const at = locationText(location);
   if (outcome === 'empty') {
-    findings.add('INVALID_CODED_VALUE', location, `${location} has neither a code nor a text.`);
-  } else if (outcome === 'coding-system') {
-    findings.add('CODING_SYSTEM_MISSING', location, `${location} gives a code without its system.`);
+    findings.add('INVALID_CODED_VALUE', at, `${at} has neither a code nor a text.`);
+  } else {
+    findings.add('CODING_SYSTEM_MISSING', at, `${at} gives a code without its system.`);
   }
 }

@@ -9,8 +9,11 @@ import {
   checkCodedRepetition,
   checkDateTimeField,
   isAbsent,
+  locationText,
   missing,
+  type FindingLocation,
 } from './field-checks.js';
+import { repetitionsOf } from './field-repetition.js';
 import type { Findings } from './findings.js';
 import { formatLocation } from './path.js';
 import type { Hl7Segment } from './segment.js';
@@ -39,8 +42,7 @@ export function checkObservation(
   findings: Findings,
   requireFields: boolean,
 ): void {
-  const at = (field: number, component?: number): string =>
-    formatLocation('OBX', occurrence, field, component);
+  const at = (field: number): string => formatLocation('OBX', occurrence, field);
   const valueType = obx.value(2, 1, 1);
   const status = obx.value(11, 1, 1);
   const hasValue = !isAbsent(obx.field(5));
@@ -55,7 +57,7 @@ export function checkObservation(
   if (!isAbsent(valueType) && !VALUE_TYPE.values.has(valueType)) {
     findings.add('TABLE_VALUE_NOT_FOUND', at(2), `${at(2)} is not a value type in table 0125.`);
   }
-  checkCodedField(obx, 3, at(3), findings);
+  checkCodedField(obx, 3, () => at(3), findings);
 
   if (hasValue && shifted(obx, valueType)) {
     findings.add(
@@ -64,10 +66,11 @@ export function checkObservation(
       `${at(4)} holds the ${valueType} value and ${at(5)} its units: OBX-4 seems left out.`,
     );
   } else if (hasValue) {
-    checkValue(obx, valueType, at(5), findings);
+    checkValue(obx, valueType, () => at(5), findings);
   }
 
-  for (let rep = 1; rep <= obx.repetitionCount(8); rep++) {
+  const flags = repetitionsOf(obx, 8);
+  for (let rep = 1; rep <= flags; rep++) {
     const flag = obx.value(8, rep, 1);
     if (!isAbsent(flag) && !ABNORMAL_FLAGS.values.has(flag)) {
       const location = rep > 1 ? `${at(8)}[${rep}]` : at(8);
@@ -77,19 +80,21 @@ export function checkObservation(
   if (!isAbsent(status) && !OBSERVATION_RESULT_STATUS.values.has(status)) {
     findings.add('TABLE_VALUE_NOT_FOUND', at(11), `${at(11)} is not a status in table 0085.`);
   }
-  checkDateTimeField(obx, 14, at(14), findings);
+  checkDateTimeField(obx, 14, () => at(14), findings);
 }
 
 /** Checks every repetition of OBX-5 as the type OBX-2 names; other types are free text here. */
 function checkValue(
   obx: Hl7Segment,
   valueType: string,
-  location: string,
+  location: FindingLocation,
   findings: Findings,
 ): void {
-  for (let rep = 1; rep <= obx.repetitionCount(5); rep++) {
+  const repetitions = repetitionsOf(obx, 5);
+  for (let rep = 1; rep <= repetitions; rep++) {
     if (isAbsent(obx.raw(5, rep))) continue;
-    const where = rep > 1 ? `${location}[${rep}]` : location;
+    const where = (): string =>
+      rep > 1 ? `${locationText(location)}[${rep}]` : locationText(location);
 
     if (CODED_TYPES.has(valueType)) {
       checkCodedRepetition(obx, 5, rep, where, findings);
@@ -100,7 +105,8 @@ function checkValue(
           : valueType === 'SN'
             ? 'INVALID_STRUCTURED_NUMERIC'
             : 'INVALID_DATE_TIME';
-      findings.add(code, where, `${where} is not a valid ${valueType} value.`);
+      const at = where();
+      findings.add(code, at, `${at} is not a valid ${valueType} value.`);
     }
   }
 }
@@ -136,7 +142,7 @@ function components(segment: Hl7Segment, field: number, rep: number): string[] {
  * empty or reads as a reference range rather than units of its own.
  */
 function shifted(obx: Hl7Segment, valueType: string): boolean {
-  if (!NUMERIC_TYPES.has(valueType) || obx.repetitionCount(5) > 1) return false;
+  if (!NUMERIC_TYPES.has(valueType) || repetitionsOf(obx, 5) > 1) return false;
   if (isAbsent(obx.field(4)) || conforms(obx, 5, 1, valueType)) return false;
   if (!conforms(obx, 4, 1, valueType) || !UNITS.test(obx.value(5, 1, 1))) return false;
 

@@ -10,6 +10,8 @@ import {
   readHd,
   writeConcept,
   writeHd,
+  type FieldSlot,
+  type Slot,
 } from './data-types.js';
 import {
   hl7DateTimeToIso,
@@ -18,6 +20,7 @@ import {
   isoToHl7DateTime,
   isoToHl7Time,
 } from './datetime.js';
+import { repetitionsOf } from './field-repetition.js';
 import { Hl7MappingError } from './mapping-error.js';
 import type { ObservationValue, ReferenceRange, TextValue } from './result-document.js';
 import type { Hl7Segment } from './segment.js';
@@ -40,7 +43,8 @@ const BOUND = new RegExp(String.raw`^\s*([<>])=?\s*(${NUMBER})\s*$`);
 export function readObservationValues(obx: Hl7Segment): ObservationValue[] {
   const valueType = obx.value(2, 1, 1).trim().toUpperCase();
   const values: ObservationValue[] = [];
-  for (let r = 1; r <= obx.repetitionCount(5); r++) {
+  const repetitions = repetitionsOf(obx, 5);
+  for (let r = 1; r <= repetitions; r++) {
     const value = readValue(obx, r, valueType);
     if (value !== undefined) values.push(value);
   }
@@ -50,10 +54,11 @@ export function readObservationValues(obx: Hl7Segment): ObservationValue[] {
 function readValue(obx: Hl7Segment, r: number, valueType: string): ObservationValue | undefined {
   const whole = present(obx.value(5, r));
   if (whole === undefined) return undefined;
-  const slot = fieldSlot(obx, 5, r);
+  // Only composite types read components; NM and text, nearly every value, need no slot.
+  const slot = (): FieldSlot => fieldSlot(obx, 5, r);
 
   if (CODED_TYPES.has(valueType)) {
-    const concept = readConcept(slot);
+    const concept = readConcept(slot());
     return concept === undefined ? undefined : { type: 'coded', concept };
   }
   switch (valueType) {
@@ -64,25 +69,27 @@ function readValue(obx: Hl7Segment, r: number, valueType: string): ObservationVa
         : malformed(whole);
     }
     case 'SN':
-      return readStructuredNumeric((n) => slot.read(n)) ?? malformed(whole);
+      return readStructuredNumeric(slot()) ?? malformed(whole);
     case 'DT':
       return typed('date', hl7DateToIso(whole), whole);
     case 'DTM':
     case 'TS':
-      return typed('dateTime', hl7DateTimeToIso(slot.read(1) ?? ''), whole);
+      return typed('dateTime', hl7DateTimeToIso(slot().read(1) ?? ''), whole);
     case 'TM':
       return typed('time', hl7TimeToIso(whole), whole);
-    case 'ED':
+    case 'ED': {
+      const parts = slot();
       return {
         type: 'attachment',
         ...compact({
-          sourceApplication: readHd(slot.component(1)),
-          dataType: slot.read(2),
-          subtype: slot.read(3),
-          encoding: slot.read(4),
+          sourceApplication: readHd(parts.component(1)),
+          dataType: parts.read(2),
+          subtype: parts.read(3),
+          encoding: parts.read(4),
         }),
-        data: slot.read(5) ?? '',
+        data: parts.read(5) ?? '',
       };
+    }
     default:
       return { type: 'text', text: whole };
   }
@@ -103,13 +110,11 @@ function typed(
   return { type, time: iso };
 }
 
-function readStructuredNumeric(
-  read: (n: number) => string | undefined,
-): ObservationValue | undefined {
-  const comparator = read(1);
-  const number1 = read(2);
-  const separator = read(3);
-  const number2 = read(4);
+function readStructuredNumeric(slot: Slot): ObservationValue | undefined {
+  const comparator = slot.read(1);
+  const number1 = slot.read(2);
+  const separator = slot.read(3);
+  const number2 = slot.read(4);
   if (comparator !== undefined && !SN_COMPARATORS.has(comparator)) return undefined;
   if (separator !== undefined && !SN_SEPARATORS.has(separator)) return undefined;
   if (number1 !== undefined && !NM.test(number1.trim())) return undefined;

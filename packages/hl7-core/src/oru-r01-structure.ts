@@ -15,6 +15,7 @@
 import type { Findings } from './findings.js';
 import type { Hl7Message } from './message.js';
 import { formatLocation } from './path.js';
+import type { Hl7Segment } from './segment.js';
 
 type State =
   | 'header'
@@ -51,51 +52,63 @@ const STRUCTURE_SEGMENTS: ReadonlySet<string> = new Set([
   ...['TQ1', 'TQ2', 'CTD', 'OBX', 'FT1', 'CTI', 'SPM', 'DSC'],
 ]);
 
-/** True when `state` is one of `states`. */
-function from(state: State, ...states: readonly State[]): boolean {
-  return states.includes(state);
-}
+/** The states a segment may follow, built once: `next` runs for every segment of a message. */
+const states = (...list: readonly State[]): ReadonlySet<State> => new Set(list);
+const BEFORE_PATIENT = states('header', 'sft');
+const AFTER_PID = states('pid', 'pd1', 'pidNte');
+const BEFORE_NK1 = states('pid', 'pd1', 'pidNte', 'nk1');
+const AFTER_OBR = states('obr', 'obrNte');
+const AFTER_OBX = states('obx', 'obxNte');
+const BEFORE_TQ1 = states('obr', 'obrNte', 'tq1', 'tq2');
+const BEFORE_PID = states('header', 'sft', ...PATIENT, ...ORDER);
+const BEFORE_ORC = states(...PATIENT, ...ORDER);
+const BEFORE_OBR = states('orc', ...PATIENT, ...ORDER);
+const IN_OBSERVATIONS = states(...OBSERVATIONS);
+const IN_SPECIMEN = states('spm', 'spmObx');
+const BEFORE_FT1 = states(...OBSERVATIONS, 'ft1');
+const BEFORE_CTI = states(...OBSERVATIONS, 'ft1', 'cti');
+const IN_ORDER = states(...ORDER);
 
 /** The state after `name` in `state`, or undefined when the structure does not allow it there. */
 function next(state: State, name: string): State | undefined {
   switch (name) {
     case 'SFT':
-      return from(state, 'header', 'sft') ? 'sft' : undefined;
+      return BEFORE_PATIENT.has(state) ? 'sft' : undefined;
     case 'PID':
-      return from(state, 'header', 'sft', ...PATIENT, ...ORDER) ? 'pid' : undefined;
+      return BEFORE_PID.has(state) ? 'pid' : undefined;
     case 'PD1':
-      return from(state, 'pid') ? 'pd1' : undefined;
+      return state === 'pid' ? 'pd1' : undefined;
     case 'NTE':
-      if (from(state, 'pid', 'pd1', 'pidNte')) return 'pidNte';
-      if (from(state, 'obr', 'obrNte')) return 'obrNte';
-      return from(state, 'obx', 'obxNte') ? 'obxNte' : undefined;
+      if (AFTER_PID.has(state)) return 'pidNte';
+      if (AFTER_OBR.has(state)) return 'obrNte';
+      return AFTER_OBX.has(state) ? 'obxNte' : undefined;
     case 'NK1':
-      return from(state, 'pid', 'pd1', 'pidNte', 'nk1') ? 'nk1' : undefined;
+      return BEFORE_NK1.has(state) ? 'nk1' : undefined;
     case 'PV1':
-      return from(state, 'pid', 'pd1', 'pidNte', 'nk1') ? 'pv1' : undefined;
+      return BEFORE_NK1.has(state) ? 'pv1' : undefined;
     case 'PV2':
-      return from(state, 'pv1') ? 'pv2' : undefined;
+      return state === 'pv1' ? 'pv2' : undefined;
     case 'ORC':
-      return from(state, ...PATIENT, ...ORDER) ? 'orc' : undefined;
+      return BEFORE_ORC.has(state) ? 'orc' : undefined;
     case 'OBR':
-      return from(state, 'orc', ...PATIENT, ...ORDER) ? 'obr' : undefined;
+      return BEFORE_OBR.has(state) ? 'obr' : undefined;
     case 'TQ1':
-      return from(state, 'obr', 'obrNte', 'tq1', 'tq2') ? 'tq1' : undefined;
+      return BEFORE_TQ1.has(state) ? 'tq1' : undefined;
     case 'TQ2':
-      return from(state, 'tq1', 'tq2') ? 'tq2' : undefined;
+      return state === 'tq1' || state === 'tq2' ? 'tq2' : undefined;
     case 'CTD':
-      return from(state, 'obr', 'obrNte', 'tq1', 'tq2') ? 'ctd' : undefined;
+      return BEFORE_TQ1.has(state) ? 'ctd' : undefined;
     case 'OBX':
-      if (from(state, ...OBSERVATIONS)) return 'obx';
-      return from(state, 'spm', 'spmObx') ? 'spmObx' : undefined;
+      if (IN_OBSERVATIONS.has(state)) return 'obx';
+      return IN_SPECIMEN.has(state) ? 'spmObx' : undefined;
     case 'FT1':
-      return from(state, ...OBSERVATIONS, 'ft1') ? 'ft1' : undefined;
+      return BEFORE_FT1.has(state) ? 'ft1' : undefined;
     case 'CTI':
-      return from(state, ...OBSERVATIONS, 'ft1', 'cti') ? 'cti' : undefined;
+      return BEFORE_CTI.has(state) ? 'cti' : undefined;
     case 'SPM':
-      return from(state, ...ORDER) ? 'spm' : undefined;
+      return IN_ORDER.has(state) ? 'spm' : undefined;
     case 'DSC':
-      return from(state, ...ORDER) ? 'dsc' : undefined;
+      return IN_ORDER.has(state) ? 'dsc' : undefined;
     default:
       return undefined;
   }
@@ -108,8 +121,8 @@ function next(state: State, name: string): State | undefined {
  * yields one finding.
  */
 export function checkOruR01Structure(message: Hl7Message, findings: Findings): void {
-  const seen = new Map<string, number>([['MSH', 1]]);
   let state: State = 'header';
+  let sawObr = false;
   let patients = 0;
   let patientHasOrder = false;
   let missingPidReported = false;
@@ -119,29 +132,37 @@ export function checkOruR01Structure(message: Hl7Message, findings: Findings): v
     findings.add('REQUIRED_SEGMENT_MISSING', 'OBR', `The patient result at ${at} has no OBR.`);
   };
 
-  for (const segment of message.segments().slice(1)) {
-    const name = segment.name;
-    const occurrence = (seen.get(name) ?? 0) + 1;
-    seen.set(name, occurrence);
-    const location = formatLocation(name, occurrence);
+  const segments = message.segments();
+  // Counted only for a finding: most segments of most messages are in place.
+  let occurrences: number[] | undefined;
+  const locationOf = (index: number): string => {
+    occurrences ??= occurrencesOf(segments);
+    return formatLocation((segments[index] as Hl7Segment).name, occurrences[index] as number);
+  };
 
+  for (let i = 1; i < segments.length; i++) {
+    const name = (segments[i] as Hl7Segment).name;
+    if (name === 'OBR') sawObr = true;
     if (name.startsWith('Z')) continue;
+    const location = (): string => locationOf(i);
     if (!STRUCTURE_SEGMENTS.has(name)) {
-      findings.add('UNEXPECTED_SEGMENT', location, `${location} is not part of ORU^R01.`);
+      const at = location();
+      findings.add('UNEXPECTED_SEGMENT', at, `${at} is not part of ORU^R01.`);
       continue;
     }
 
     let after = next(state, name);
-    if (after === undefined && (name === 'ORC' || name === 'OBR') && from(state, 'header', 'sft')) {
+    if (after === undefined && (name === 'ORC' || name === 'OBR') && BEFORE_PATIENT.has(state)) {
       // An order with no patient before it: report the patient once, then read on as if present.
       if (!missingPidReported) {
-        findings.add('REQUIRED_SEGMENT_MISSING', 'PID', `ORU^R01 has no PID before ${location}.`);
+        findings.add('REQUIRED_SEGMENT_MISSING', 'PID', `ORU^R01 has no PID before ${location()}.`);
         missingPidReported = true;
       }
       after = name === 'ORC' ? 'orc' : 'obr';
     }
     if (after === undefined) {
-      findings.add('SEGMENT_OUT_OF_ORDER', location, `${location} is out of order for ORU^R01.`);
+      const at = location();
+      findings.add('SEGMENT_OUT_OF_ORDER', at, `${at} is out of order for ORU^R01.`);
       continue;
     }
 
@@ -158,9 +179,19 @@ export function checkOruR01Structure(message: Hl7Message, findings: Findings): v
     findings.add('REQUIRED_SEGMENT_MISSING', 'PID', 'ORU^R01 has no PID.');
   }
   if (patients > 0 && !patientHasOrder) missingOrder();
-  else if (patients === 0 && !seen.has('OBR')) {
+  else if (patients === 0 && !sawObr) {
     findings.add('REQUIRED_SEGMENT_MISSING', 'OBR', 'ORU^R01 has no OBR.');
   } else if (state === 'orc') {
     findings.add('REQUIRED_SEGMENT_MISSING', 'OBR', 'The last ORC has no OBR after it.');
   }
+}
+
+/** The 1-based occurrence of each segment among the segments of its name. */
+function occurrencesOf(segments: readonly Hl7Segment[]): number[] {
+  const seen = new Map<string, number>();
+  return segments.map((segment) => {
+    const occurrence = (seen.get(segment.name) ?? 0) + 1;
+    seen.set(segment.name, occurrence);
+    return occurrence;
+  });
 }

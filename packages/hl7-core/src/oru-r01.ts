@@ -126,8 +126,10 @@ export function readOruR01(message: Hl7Message): OruR01 {
     const occurrence = (counts.get(segment.name) ?? 0) + 1;
     counts.set(segment.name, occurrence);
     const ref: SegmentRef = { segment, occurrence };
-    const order = current.orders.at(-1);
-    const specimen = context === 'specimen' ? order?.specimens.at(-1) : undefined;
+    const orders = current.orders;
+    const order = orders.length > 0 ? orders[orders.length - 1] : undefined;
+    const specimens = context === 'specimen' ? order?.specimens : undefined;
+    const specimen = specimens === undefined ? undefined : specimens[specimens.length - 1];
     let placed = true;
 
     switch (segment.name) {

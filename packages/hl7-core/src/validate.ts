@@ -118,7 +118,7 @@ function checkPatients(message: Hl7Message, findings: Findings, requireFields: b
     const at = (field: number): string => formatLocation('PID', i + 1, field);
 
     if (requireFields && isAbsent(pid.field(3))) missing(findings, at(3), 'PID-3');
-    checkDateTimeField(pid, 7, at(7), findings);
+    checkDateTimeField(pid, 7, () => at(7), findings);
     const sex = pid.value(8, 1, 1);
     if (!isAbsent(sex) && !ADMINISTRATIVE_SEX.values.has(sex)) {
       findings.add('TABLE_VALUE_NOT_FOUND', at(8), `${at(8)} is not a sex in table 0001.`);
@@ -131,7 +131,7 @@ function checkOrders(message: Hl7Message, findings: Findings, requireFields: boo
     const at = (field: number): string => formatLocation('OBR', i + 1, field);
 
     if (requireFields && isAbsent(obr.field(4))) missing(findings, at(4), 'OBR-4');
-    checkCodedField(obr, 4, at(4), findings);
-    checkDateTimeField(obr, 7, at(7), findings);
+    checkCodedField(obr, 4, () => at(4), findings);
+    checkDateTimeField(obr, 7, () => at(7), findings);
   });
 }
