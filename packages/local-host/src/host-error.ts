@@ -12,7 +12,7 @@ export type HostErrorCode =
   | 'DUPLICATE_FUNCTION'
   /** A function uses a trigger type this host does not run (only HTTP and Service Bus). */
   | 'UNSUPPORTED_TRIGGER'
-  /** A function or app uses a binding or option this host does not run (extra bindings, batches, SDK binding, HTTP streaming). */
+  /** A function or app uses a binding or option this host does not run (extra bindings, batches, HTTP streaming). */
   | 'UNSUPPORTED_BINDING'
   /** An HTTP route template cannot be read, or two functions claim the same route and method. */
   | 'INVALID_ROUTE'

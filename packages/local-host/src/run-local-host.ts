@@ -29,7 +29,8 @@ export interface RunningLocalHost {
 
 /**
  * Starts the platform, exports its connection strings as the standard app settings when
- * they are not set (`AzureWebJobsStorage`, `AzureWebJobsServiceBus`), loads the apps and
+ * they are not set (`AzureWebJobsStorage`, `AzureWebJobsServiceBus`, `ServiceBusConnection`),
+ * loads the apps and
  * starts the host.
  * @throws {HostError} from the platform or the host; whatever started is stopped first.
  */
@@ -41,6 +42,8 @@ export async function runLocalHost(options: RunLocalHostOptions): Promise<Runnin
   });
   process.env.AzureWebJobsStorage ??= platform.storageConnectionString;
   process.env.AzureWebJobsServiceBus ??= platform.serviceBusConnectionString;
+  // The gateway's apps name their connection `ServiceBusConnection`, as their triggers do.
+  process.env.ServiceBusConnection ??= platform.serviceBusConnectionString;
 
   const host = createHost({
     serviceBusConnectionString: platform.serviceBusConnectionString,

@@ -71,14 +71,6 @@ function checkServiceBusTrigger(metadata: FunctionMetadata, trigger: RpcBindingI
       `function '${metadata.name}' asks for cardinality 'many'; this host delivers one message per call`,
     );
   }
-
-  const properties = trigger.properties as Record<string, string> | undefined;
-  if (trigger.sdkBinding === true || properties?.supportsDeferredBinding === 'true') {
-    throw new HostError(
-      'UNSUPPORTED_BINDING',
-      `function '${metadata.name}' asks for SDK binding; this host passes message bodies only`,
-    );
-  }
 }
 
 /** Captures registrations for one host; the host reads `functions` and `hooks` from it. */

@@ -4,6 +4,13 @@
  * abandon when it throws, so the broker redelivers it and, after `MaxDeliveryCount`
  * attempts, dead-letters it. With `autoCompleteMessages: false` the message is left to
  * its lock.
+ *
+ * With SDK-type binding (`sdkBinding: true`, see `sdk-binding.ts`) the handler gets the
+ * message and its settlement actions, and what it settled stands. What it left unsettled
+ * is completed after a return when `autoCompleteMessages` is on, and abandoned otherwise:
+ * after a throw, or after a return with `autoCompleteMessages: false`. In Azure such a
+ * message waits for its lock to expire and is then delivered again; abandoning it at once
+ * has the same outcome, sooner.
  */
 import type { ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 
@@ -16,9 +23,11 @@ import {
   messageTraceContext,
   messageTriggerMetadata,
 } from './message-binding.js';
+import { prepareSdkInvocation, usesSdkBinding } from './sdk-binding.js';
 
 /** What became of one message. */
-export type DispatchOutcome = 'completed' | 'abandoned' | 'left-locked' | 'settle-failed';
+export type DispatchOutcome =
+  'completed' | 'abandoned' | 'dead-lettered' | 'deferred' | 'left-locked' | 'settle-failed';
 
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -34,6 +43,7 @@ export async function dispatchMessage(
 ): Promise<DispatchOutcome> {
   const autoComplete = fn.trigger.autoCompleteMessages !== false;
   const where = `message ${String(message.messageId)} (delivery ${deliveryAttempt(message)})`;
+  const sdk = usesSdkBinding(fn.trigger) ? prepareSdkInvocation(receiver, message) : undefined;
 
   let failure: unknown;
   try {
@@ -41,7 +51,7 @@ export async function dispatchMessage(
       app,
       fn,
       {
-        triggerData: messageBodyData(message, fn.trigger.dataType),
+        triggerData: sdk?.triggerData ?? messageBodyData(message, fn.trigger.dataType),
         triggerMetadata: messageTriggerMetadata(message),
         traceContext: messageTraceContext(message),
       },
@@ -55,11 +65,24 @@ export async function dispatchMessage(
       functionName: fn.name,
       message: `${where} failed: ${errorText(error)}`,
     });
+  } finally {
+    sdk?.release();
   }
-  if (!autoComplete) return 'left-locked';
+
+  const settled = sdk?.settled();
+  if (settled !== undefined) return settled;
+  if (sdk === undefined && !autoComplete) return 'left-locked';
+  if (sdk !== undefined && failure === undefined && !autoComplete) {
+    log({
+      level: 'warn',
+      source: 'host',
+      functionName: fn.name,
+      message: `${where} was not settled by its handler; abandoning it`,
+    });
+  }
 
   try {
-    if (failure === undefined) {
+    if (failure === undefined && autoComplete) {
       await receiver.completeMessage(message);
       return 'completed';
     }

@@ -13,6 +13,7 @@ import type {
 import type { FunctionApp, RegisteredFunction } from '../core/function-app.js';
 import type { HostLog } from '../log.js';
 import { dispatchMessage, releaseUnhandled } from './message-dispatch.js';
+import { installSdkBindingFactory, usesSdkBinding } from './sdk-binding.js';
 import { Backoff, type ReceiveSettings, type TriggerPump } from './receive-settings.js';
 import { describeEntity, type TriggerEntity } from './trigger-entity.js';
 
@@ -32,6 +33,7 @@ export class MessagePump implements TriggerPump {
     private readonly settings: ReceiveSettings,
     private readonly log: HostLog,
   ) {
+    if (usesSdkBinding(fn.trigger)) installSdkBindingFactory(fn.name);
     const options: ServiceBusReceiverOptions = {
       receiveMode: 'peekLock',
       maxAutoLockRenewalDurationInMs: settings.maxAutoLockRenewalDurationMs,

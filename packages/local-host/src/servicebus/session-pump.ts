@@ -15,6 +15,7 @@ import {
 import type { FunctionApp, RegisteredFunction } from '../core/function-app.js';
 import type { HostLog } from '../log.js';
 import { dispatchMessage, releaseUnhandled } from './message-dispatch.js';
+import { installSdkBindingFactory, usesSdkBinding } from './sdk-binding.js';
 import { Backoff, type ReceiveSettings, type TriggerPump } from './receive-settings.js';
 import { describeEntity, type TriggerEntity } from './trigger-entity.js';
 
@@ -35,6 +36,7 @@ export class SessionPump implements TriggerPump {
     private readonly settings: ReceiveSettings,
     private readonly log: HostLog,
   ) {
+    if (usesSdkBinding(fn.trigger)) installSdkBindingFactory(fn.name);
     this.#client = new ServiceBusClient(connectionString, {
       retryOptions: { timeoutInMs: settings.sessionAcceptWaitMs },
     });
