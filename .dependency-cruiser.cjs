@@ -39,8 +39,9 @@ module.exports = {
     },
     {
       name: 'apps-only-core-and-platform',
+      comment: 'Apps run on Azure; the local host and broker are for their tests only.',
       severity: 'error',
-      from: { path: '^apps/' },
+      from: { path: '^apps/', pathNot: '(\\.test\\.ts$|/test-support/)' },
       to: { path: '^packages/(cli|local-host|servicebus-local)/' },
     },
     {
