@@ -1,0 +1,65 @@
+/**
+ * What the processor handlers need, built once per process from configuration: the bus
+ * (with its claim-check blob store), the status store, the clock, the logger and the
+ * processor settings. Handlers receive a `Deps` and never know which host or bus they run on.
+ */
+import {
+  BlobStore,
+  Bus,
+  createLogger,
+  parseConfig,
+  StatusStore,
+  systemClock,
+  type Clock,
+  type Environment,
+  type GatewayConfig,
+} from '@hl7gw/platform';
+
+import { parseProcessorSettings, type ProcessorSettings } from './settings.js';
+
+/** The gateway logger type. */
+export type AppLogger = ReturnType<typeof createLogger>;
+
+/** Everything a processor handler may use. */
+export interface Deps {
+  /** The shared gateway configuration. */
+  config: GatewayConfig;
+  /** The processor's own settings. */
+  settings: ProcessorSettings;
+  /** Reads claim checks and publishes results. */
+  bus: Bus;
+  /** Message status records. */
+  statuses: StatusStore;
+  /** Where times come from. */
+  clock: Clock;
+  /** The app's logger; handlers log through children of it. */
+  logger: AppLogger;
+  /** Closes the bus connection (tests and graceful shutdown). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the real adapters from `env` (`process.env` by default). Throws `ConfigError`
+ * naming the first bad setting. No connection is made until first use.
+ */
+export function createDeps(env: Environment = process.env): Deps {
+  const config = parseConfig(env);
+  const settings = parseProcessorSettings(env);
+  const logger = createLogger({
+    level: config.logLevel,
+    service: 'processor',
+    environment: config.environment,
+  });
+
+  const blobs = BlobStore.fromConnection(config.storage);
+  const bus = Bus.fromConfig(config, blobs);
+  return {
+    config,
+    settings,
+    bus,
+    statuses: StatusStore.fromConnection(config.storage),
+    clock: systemClock,
+    logger,
+    close: () => bus.close(),
+  };
+}
