@@ -1,0 +1,108 @@
+/**
+ * What the deadletter handlers need, built once per process from configuration: the bus,
+ * the stores, the status table scan for reports, the clock, ids, the logger and the API
+ * key verifier. Handlers receive a `Deps` and never know which host or bus they run on.
+ */
+import {
+  ApiKeyVerifier,
+  BlobStore,
+  Bus,
+  createLogger,
+  DEFAULT_TABLE_NAMES,
+  newGatewayId,
+  ParkedStore,
+  parseConfig,
+  StatusStore,
+  systemClock,
+  Table,
+  type Clock,
+  type Environment,
+  type GatewayConfig,
+  type IdGenerator,
+  type StorageRetry,
+} from '@hl7gw/platform';
+
+import { parseDeadletterSettings, type DeadletterSettings } from './settings.js';
+import { StatusScan } from './status-scan.js';
+
+/** The gateway logger type. */
+export type AppLogger = ReturnType<typeof createLogger>;
+
+/** The client id the development API key is bound to. */
+export const DEV_CLIENT_ID = 'dev';
+
+/** Everything a deadletter handler may use. */
+export interface Deps {
+  /** The shared gateway configuration. */
+  config: GatewayConfig;
+  /** The deadletter app's own settings. */
+  settings: DeadletterSettings;
+  /** The bus, for replays. */
+  bus: Bus;
+  /** Raw content: parked bytes and claim checks. */
+  blobs: BlobStore;
+  /** Message status records. */
+  statuses: StatusStore;
+  /** Parked dead letters. */
+  parked: ParkedStore;
+  /** Reads status records by time, for reports. */
+  statusScan: StatusScan;
+  /** Where times come from. */
+  clock: Clock;
+  /** Makes gateway ids. */
+  ids: IdGenerator;
+  /** The app's logger; handlers log through children of it. */
+  logger: AppLogger;
+  /** Checks API keys. */
+  apiKeys: ApiKeyVerifier;
+}
+
+/** What a caller may choose besides the environment (tests: a captured logger, fast retries). */
+export interface CreateDepsOptions {
+  /** The logger; one writing to standard output at the configured level when absent. */
+  logger?: AppLogger;
+  /** How hard storage is retried; the platform default when absent. */
+  storageRetry?: StorageRetry;
+}
+
+/**
+ * Builds the real adapters from `env` (`process.env` by default). Throws `ConfigError`
+ * naming the first bad setting, so a misconfigured app fails at its first invocation
+ * rather than half-working. No connection is made until first use.
+ */
+export function createDeps(env: Environment = process.env, options: CreateDepsOptions = {}): Deps {
+  const config = parseConfig(env);
+  const settings = parseDeadletterSettings(env);
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logLevel,
+      service: 'deadletter',
+      environment: config.environment,
+    });
+  if (settings.devApiKey === undefined) {
+    logger.warn('HL7GW_DEV_API_KEY is not set: every operator API call will be refused');
+  }
+
+  const retry = options.storageRetry === undefined ? {} : { retry: options.storageRetry };
+  const blobs = BlobStore.fromConnection(config.storage, retry);
+  return {
+    config,
+    settings,
+    bus: Bus.fromConfig(config, blobs),
+    blobs,
+    statuses: StatusStore.fromConnection(config.storage, retry),
+    parked: ParkedStore.fromConnection(config.storage, retry),
+    statusScan: new StatusScan(
+      Table.fromConnection(config.storage, DEFAULT_TABLE_NAMES.status, options.storageRetry),
+    ),
+    clock: systemClock,
+    ids: newGatewayId,
+    logger,
+    apiKeys: new ApiKeyVerifier(
+      settings.devApiKey === undefined
+        ? []
+        : [{ key: settings.devApiKey, clientId: DEV_CLIENT_ID }],
+    ),
+  };
+}

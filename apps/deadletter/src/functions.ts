@@ -1,0 +1,95 @@
+/**
+ * The deadletter Function App's registrations, and nothing else: what Azure Functions
+ * runs and what the local host loads. Handlers get their `Deps` on first invocation, so
+ * importing this module makes no connection.
+ *
+ * Entity names are fixed at registration, as Azure reads them from the function metadata:
+ * the inbound queue and results topic from `HL7GW_INBOUND_QUEUE` / `HL7GW_RESULTS_TOPIC`,
+ * the subscriptions from `HL7GW_RESULT_SUBSCRIPTIONS`. Dead-letter queues have no
+ * sessions, so no trigger here is session-enabled, though the inbound queue is.
+ */
+import { app } from '@azure/functions';
+import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING } from '@hl7gw/platform';
+
+import { createDeps, type Deps } from './deps.js';
+import { createBulkReplay } from './handlers/bulk-replay.js';
+import { createGetDeadLetter } from './handlers/get-dead-letter.js';
+import { createListDeadLetters } from './handlers/list-dead-letters.js';
+import { createParkInboundDeadLetter } from './handlers/park-inbound-dead-letter.js';
+import { createParkResultDeadLetter } from './handlers/park-result-dead-letter.js';
+import { createPurgeDeadLetter } from './handlers/purge-dead-letter.js';
+import { createReplayDeadLetter } from './handlers/replay-dead-letter.js';
+import { createSummaryReport } from './handlers/summary-report.js';
+import { parseDeadletterSettings } from './settings.js';
+
+let deps: Deps | undefined;
+
+/** A handler built from the process's `Deps` on its first call. */
+function lazy<A extends unknown[], R>(build: (deps: Deps) => (...args: A) => R) {
+  let handler: ((...args: A) => R) | undefined;
+  return (...args: A): R => {
+    handler ??= build((deps ??= createDeps()));
+    return handler(...args);
+  };
+}
+
+const inboundQueue = process.env.HL7GW_INBOUND_QUEUE?.trim() || CONFIG_DEFAULTS.inboundQueue;
+const resultsTopic = process.env.HL7GW_RESULTS_TOPIC?.trim() || CONFIG_DEFAULTS.resultsTopic;
+const { resultSubscriptions } = parseDeadletterSettings(process.env);
+
+app.serviceBusQueue('inboundDeadLetters', {
+  connection: SERVICE_BUS_SETTING,
+  queueName: `${inboundQueue}/$deadletterqueue`,
+  handler: lazy(createParkInboundDeadLetter),
+});
+
+for (const subscription of resultSubscriptions) {
+  app.serviceBusTopic(`resultDeadLetters-${subscription.replace(/[^A-Za-z0-9_-]/g, '_')}`, {
+    connection: SERVICE_BUS_SETTING,
+    topicName: resultsTopic,
+    subscriptionName: `${subscription}/$deadletterqueue`,
+    handler: lazy((d) => createParkResultDeadLetter(d, subscription)),
+  });
+}
+
+app.http('listDeadLetters', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'v1/deadletters',
+  handler: lazy(createListDeadLetters),
+});
+
+app.http('bulkReplayDeadLetters', {
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  route: 'v1/deadletters/replay',
+  handler: lazy(createBulkReplay),
+});
+
+app.http('getDeadLetter', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'v1/deadletters/{id}',
+  handler: lazy(createGetDeadLetter),
+});
+
+app.http('purgeDeadLetter', {
+  methods: ['DELETE'],
+  authLevel: 'anonymous',
+  route: 'v1/deadletters/{id}',
+  handler: lazy(createPurgeDeadLetter),
+});
+
+app.http('replayDeadLetter', {
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  route: 'v1/deadletters/{id}/replay',
+  handler: lazy(createReplayDeadLetter),
+});
+
+app.http('summaryReport', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'v1/reports/summary',
+  handler: lazy(createSummaryReport),
+});

@@ -1,0 +1,41 @@
+/**
+ * `GET /api/v1/deadletters/{id}`: one parked dead letter. With `?include=raw` the answer
+ * also carries its content (`raw`): that is PHI, so the access is written to the audit
+ * log (who, which record, never the content).
+ */
+import { GatewayError, isPlatformError } from '@hl7gw/platform';
+
+import type { Deps } from '../deps.js';
+import { operatorEndpoint } from '../http/operator-endpoint.js';
+import { parkedIdParam } from '../http/parked-id.js';
+
+/** Builds the read handler. */
+export function createGetDeadLetter(deps: Deps) {
+  return operatorEndpoint(deps, async (request, operator) => {
+    const id = parkedIdParam(request);
+    const record = await deps.parked.get(id);
+    if (record === undefined)
+      throw new GatewayError('NOT_FOUND', 'No parked dead letter has this id');
+
+    const include = request.query.getAll('include').flatMap((value) => value.split(','));
+    if (!include.includes('raw')) return { status: 200, jsonBody: record };
+
+    let raw: string;
+    try {
+      raw = (await deps.blobs.getParked(id)).toString('utf8');
+    } catch (error) {
+      if (isPlatformError(error) && error.code === 'NOT_FOUND') {
+        throw new GatewayError('NOT_FOUND', 'The parked content of this dead letter is gone', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    // TODO(audit): write to the hash-chained audit log once it exists; a log line until then.
+    operator.log.info(
+      { audit: 'deadletter.raw.read', clientId: operator.clientId, parkedId: id },
+      'raw content of a dead letter read',
+    );
+    return { status: 200, jsonBody: { ...record, raw } };
+  });
+}
