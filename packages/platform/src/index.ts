@@ -129,3 +129,4 @@ export {
   type ProblemDetails,
 } from './gateway-error.js';
 export { API_KEY_HEADER, ApiKeyVerifier, type ApiKeyClient } from './api-key.js';
+export type { AuditEvent, AuditOutcome, AuditWriter } from './audit-writer.js';
