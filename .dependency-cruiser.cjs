@@ -57,6 +57,14 @@ module.exports = {
       to: { path: '^(apps/|packages/(local-host|servicebus-local)/)' },
     },
     {
+      name: 'tests-not-app-src',
+      comment:
+        'Cross-app tests reach apps as the host loads them (dist/functions.js), never by import.',
+      severity: 'error',
+      from: { path: '^tests/' },
+      to: { path: '^apps/' },
+    },
+    {
       name: 'no-unresolvable',
       comment: 'An import that resolves nowhere hides a dependency from these rules.',
       severity: 'error',

@@ -6,14 +6,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-/** The src/ folders of every package and app: what the dependency rules are checked on. */
-const sourceDirs = ['packages', 'apps'].flatMap((group) =>
-  existsSync(join(root, group))
-    ? readdirSync(join(root, group))
-        .map((name) => `${group}/${name}/src`)
-        .filter((dir) => existsSync(join(root, dir)))
-    : [],
-);
+/**
+ * The src/ folders of every package and app, and the cross-app tests: what the dependency
+ * rules are checked on.
+ */
+const sourceDirs = [
+  ...['packages', 'apps'].flatMap((group) =>
+    existsSync(join(root, group))
+      ? readdirSync(join(root, group))
+          .map((name) => `${group}/${name}/src`)
+          .filter((dir) => existsSync(join(root, dir)))
+      : [],
+  ),
+  ...(existsSync(join(root, 'tests')) ? ['tests'] : []),
+];
 // turbo finds pnpm on the PATH; bootstrap.mjs puts the pinned one in .tools/.
 const toolsBin = join(root, '.tools', 'node_modules', '.bin');
 const env = {
