@@ -148,6 +148,15 @@ function serviceBusConnection(env: Environment): ServiceBusConnection {
   throw new ConfigError(SERVICE_BUS_SETTING, `(or ${namespaceSetting}) is required`);
 }
 
+/**
+ * Reads only the storage connection (`AzureWebJobsStorage` or its identity-based
+ * variants), for tools such as `hl7gw audit verify` that need nothing else. Throws
+ * `ConfigError` naming the setting at fault.
+ */
+export function parseStorageConnection(env: Environment): StorageConnection {
+  return storageConnection(env);
+}
+
 function storageConnection(env: Environment): StorageConnection {
   const connectionString = text(env, STORAGE_SETTING);
   const accountName = text(env, `${STORAGE_SETTING}__accountName`);

@@ -10,6 +10,7 @@ export {
   ConfigError,
   LOG_LEVELS,
   parseConfig,
+  parseStorageConnection,
   SERVICE_BUS_SETTING,
   STORAGE_SETTING,
   type Environment,
@@ -130,3 +131,34 @@ export {
 } from './gateway-error.js';
 export { API_KEY_HEADER, ApiKeyVerifier, type ApiKeyClient } from './api-key.js';
 export type { AuditEvent, AuditOutcome, AuditWriter } from './audit-writer.js';
+export {
+  AUDIT_ENTRY_VERSION,
+  AUDIT_OUTCOMES,
+  auditBlobName,
+  auditDayPrefix,
+  formatAuditEntry,
+  genesisHash,
+  readAuditLine,
+  REDACTED_VALUE,
+  sha256Hex,
+  type AuditEntry,
+  type AuditLineProblem,
+} from './audit-entry.js';
+export {
+  AuditLog,
+  auditBlobService,
+  DEFAULT_AUDIT_CONTAINER,
+  parseAuditSettings,
+  type AuditLogOptions,
+  type AuditSettings,
+} from './audit-log.js';
+export {
+  AuditVerifier,
+  MAX_VERIFY_DAYS,
+  verifyAuditBlob,
+  type AuditBlobFacts,
+  type AuditBlobReport,
+  type AuditBreak,
+  type AuditBreakReason,
+  type AuditVerification,
+} from './audit-verify.js';
