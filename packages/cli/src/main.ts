@@ -18,7 +18,7 @@ ${Object.entries(commands)
   .join('\n')}
 
 Run 'hl7gw <command> --help' for a command's options.
-Exit codes: 0 success, 1 validation errors, 2 usage or parse errors.`;
+Exit codes: 0 success, 1 validation errors or a broken audit chain, 2 usage or parse errors.`;
 
 const processOutput: Output = {
   out: (text) => process.stdout.write(text),

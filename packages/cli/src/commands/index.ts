@@ -3,6 +3,7 @@
  */
 import type { Command } from '../command.js';
 import { ackCommand } from './ack.js';
+import { auditCommand } from './audit.js';
 import { convertCommand } from './convert.js';
 import { deidentifyCommand } from './deidentify.js';
 import { formatCommand } from './format.js';
@@ -21,4 +22,5 @@ export const commands: Readonly<Record<string, Command>> = {
   ack: ackCommand,
   split: splitCommand,
   deidentify: deidentifyCommand,
+  audit: auditCommand,
 };
