@@ -30,6 +30,8 @@ export interface Deps {
   bus: Bus;
   /** Message status records. */
   statuses: StatusStore;
+  /** Message content: the raw archive and claim checks. */
+  blobs: BlobStore;
   /** Where times come from. */
   clock: Clock;
   /** The app's logger; handlers log through children of it. */
@@ -57,6 +59,7 @@ export function createDeps(env: Environment = process.env): Deps {
     config,
     settings,
     bus,
+    blobs,
     statuses: StatusStore.fromConnection(config.storage),
     clock: systemClock,
     logger,

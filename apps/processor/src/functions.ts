@@ -9,6 +9,8 @@ import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING } from '@hl7gw/platform';
 import { createDeps } from './deps.js';
 import { createProcessInbound, type ProcessInbound } from './handlers/process-inbound.js';
 import type { ServiceBusMessageContext } from './settlement.js';
+import { createDeliveryRuntime, type DeliveryRuntime } from './delivery/delivery-runtime.js';
+import { parseDestinations } from './delivery/destinations.js';
 
 let processInbound: ProcessInbound | undefined;
 
@@ -28,3 +30,25 @@ app.serviceBusQueue('processInbound', {
     return processInbound(input, context);
   },
 });
+
+// One topic trigger per delivery destination (`HL7GW_DESTINATIONS`), each on its own
+// `hl7-results` subscription. A bad destination setting fails here, at load, naming it.
+let delivery: DeliveryRuntime | undefined;
+const resultsTopic = process.env.HL7GW_RESULTS_TOPIC?.trim() || CONFIG_DEFAULTS.resultsTopic;
+
+for (const destination of parseDestinations(process.env)) {
+  app.serviceBusTopic(`deliverResult-${destination.name}`, {
+    connection: SERVICE_BUS_SETTING,
+    topicName: resultsTopic,
+    subscriptionName: destination.subscription,
+    // The handler settles: it completes, reschedules or dead-letters each result itself.
+    sdkBinding: true,
+    // The topic options' type lacks this binding setting, which the extension reads the same
+    // way for topics as for queues; spread so the type check lets it through.
+    ...{ autoCompleteMessages: false },
+    handler: (input: ServiceBusMessageContext, context: InvocationContext) => {
+      delivery ??= createDeliveryRuntime(createDeps());
+      return delivery.handler(destination.name)(input, context);
+    },
+  });
+}

@@ -23,3 +23,44 @@ export {
   type ServiceBusMessageActions,
   type ServiceBusMessageContext,
 } from './settlement.js';
+export { AllowList, ALLOWLIST_SETTING, DestinationNotAllowedError } from './delivery/allow-list.js';
+export { retryDelayMs, type BackoffPolicy } from './delivery/backoff.js';
+export { CircuitBreaker, type CircuitDecision, type CircuitState } from './delivery/breaker.js';
+export type { Connector, DeliveryContext } from './delivery/connector.js';
+export {
+  createDeliverResult,
+  type DeliverResult,
+  type DeliverResultDeps,
+  type ResultScheduler,
+} from './delivery/deliver-result.js';
+export {
+  CONNECTORS,
+  createDeliveryRuntime,
+  type DeliveryRuntime,
+} from './delivery/delivery-runtime.js';
+export {
+  ATTEMPT_PROPERTY,
+  DESTINATION_DEFAULTS,
+  DESTINATION_KINDS,
+  parseDestinations,
+  RETRY_FOR_PROPERTY,
+  subscriptionConfig,
+  subscriptionRule,
+  type Destination,
+  type DestinationKind,
+  type DestinationTls,
+} from './delivery/destinations.js';
+export {
+  classifyAck,
+  classifyError,
+  classifyHttpStatus,
+  type DeliveryOutcome,
+} from './delivery/outcome.js';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE_MS,
+  IDEMPOTENCY_HEADER,
+  SIGNATURE_HEADER,
+  signWebhook,
+  verifyWebhook,
+  type SignatureProblem,
+} from './delivery/signature.js';
