@@ -13,6 +13,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { StorageConnection } from './config.js';
 import { azureCredential, DEFAULT_STORAGE_RETRY, type StorageRetry } from './credential.js';
 import { PlatformError, toPlatformError } from './errors.js';
+import { dependencySpan } from './telemetry/spans.js';
 
 /** The container used when none is configured. */
 export const DEFAULT_BLOB_CONTAINER = 'hl7gw-messages';
@@ -91,11 +92,13 @@ export class BlobStore {
    */
   async get(ref: BlobRef | string): Promise<Buffer> {
     const name = this.#nameOf(ref);
-    try {
-      return await this.#container.getBlockBlobClient(name).downloadToBuffer();
-    } catch (error) {
-      throw toPlatformError(error, 'storage');
-    }
+    return this.#traced('download', async () => {
+      try {
+        return await this.#container.getBlockBlobClient(name).downloadToBuffer();
+      } catch (error) {
+        throw toPlatformError(error, 'storage');
+      }
+    });
   }
 
   /** The raw bytes of a parked dead letter. Throws `PlatformError` `NOT_FOUND` if absent. */
@@ -106,12 +109,14 @@ export class BlobStore {
   /** Deletes the content a reference points to; true when it existed. */
   async delete(ref: BlobRef | string): Promise<boolean> {
     const name = this.#nameOf(ref);
-    try {
-      const response = await this.#container.getBlockBlobClient(name).deleteIfExists();
-      return response.succeeded;
-    } catch (error) {
-      throw toPlatformError(error, 'storage');
-    }
+    return this.#traced('delete', async () => {
+      try {
+        const response = await this.#container.getBlockBlobClient(name).deleteIfExists();
+        return response.succeeded;
+      } catch (error) {
+        throw toPlatformError(error, 'storage');
+      }
+    });
   }
 
   /** Deletes a parked dead letter's bytes (a purge); true when they existed. */
@@ -121,16 +126,22 @@ export class BlobStore {
 
   async #put(name: string, content: string | Uint8Array): Promise<BlobRef> {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    await this.#ensureContainer();
-
-    try {
-      await this.#container.getBlockBlobClient(name).uploadData(bytes, {
-        blobHTTPHeaders: { blobContentType: 'x-application/hl7-v2+er7' },
-      });
-    } catch (error) {
-      throw toPlatformError(error, 'storage');
-    }
+    await this.#traced('upload', async () => {
+      await this.#ensureContainer();
+      try {
+        await this.#container.getBlockBlobClient(name).uploadData(bytes, {
+          blobHTTPHeaders: { blobContentType: 'x-application/hl7-v2+er7' },
+        });
+      } catch (error) {
+        throw toPlatformError(error, 'storage');
+      }
+    });
     return { container: this.#container.containerName, name, sizeBytes: bytes.byteLength };
+  }
+
+  /** Runs a storage call as a dependency span named after the operation and container. */
+  #traced<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return dependencySpan('Azure blob', operation, this.#container.containerName, call);
   }
 
   #nameOf(ref: BlobRef | string): string {

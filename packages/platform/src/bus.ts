@@ -22,6 +22,7 @@ import { azureCredential } from './credential.js';
 import { encodeInbound, type InboundEnvelope, type InboundMessage } from './envelope.js';
 import { PlatformError, toPlatformError } from './errors.js';
 import { encodeResult, type ResultMessage } from './result-message.js';
+import { producerSpan } from './telemetry/spans.js';
 
 /** How hard the bus client retries an operation before giving up. */
 export interface BusRetry {
@@ -105,22 +106,38 @@ export class Bus {
   async sendInboundMany(messages: InboundMessage[]): Promise<SentInbound[]> {
     if (messages.length === 0) return [];
     const prepared = await Promise.all(messages.map((message) => this.#claimCheck(message)));
-    const encoded = prepared.map(({ message }) => encodeInbound(message));
-    const sender = this.#sender(this.#options.entities.inboundQueue);
+    const queue = this.#options.entities.inboundQueue;
+    const sender = this.#sender(queue);
+    const first = messages[0]?.properties.traceparent;
 
-    try {
-      let batch = await sender.createMessageBatch();
-      for (const message of encoded) {
-        if (batch.tryAddMessage(message)) continue;
-        if (batch.count === 0) throw tooLarge();
-        await sender.sendMessages(batch);
-        batch = await sender.createMessageBatch();
-        if (!batch.tryAddMessage(message)) throw tooLarge();
-      }
-      if (batch.count > 0) await sender.sendMessages(batch);
-    } catch (error) {
-      throw toPlatformError(error, 'bus');
-    }
+    const encoded = await producerSpan(
+      queue,
+      first,
+      { 'messaging.batch.message_count': messages.length },
+      async (traceparent) => {
+        // The producer span becomes each message's parent, so the consumer continues it.
+        const withTrace = prepared.map(({ message }) =>
+          traceparent === undefined
+            ? message
+            : { ...message, properties: { ...message.properties, traceparent } },
+        );
+        const sending = withTrace.map((message) => encodeInbound(message));
+        try {
+          let batch = await sender.createMessageBatch();
+          for (const message of sending) {
+            if (batch.tryAddMessage(message)) continue;
+            if (batch.count === 0) throw tooLarge();
+            await sender.sendMessages(batch);
+            batch = await sender.createMessageBatch();
+            if (!batch.tryAddMessage(message)) throw tooLarge();
+          }
+          if (batch.count > 0) await sender.sendMessages(batch);
+        } catch (error) {
+          throw toPlatformError(error, 'bus');
+        }
+        return sending;
+      },
+    );
 
     return prepared.map(({ message, claimCheck }, index) => ({
       messageId: encoded[index]?.messageId as string,
@@ -146,12 +163,17 @@ export class Bus {
    * for a malformed result, bus codes otherwise.
    */
   async publishResult(message: ResultMessage): Promise<void> {
-    const encoded = encodeResult(message);
-    try {
-      await this.#sender(this.#options.entities.resultsTopic).sendMessages(encoded);
-    } catch (error) {
-      throw toPlatformError(error, 'bus');
-    }
+    const topic = this.#options.entities.resultsTopic;
+    await producerSpan(topic, message.traceparent, {}, async (traceparent) => {
+      const encoded = encodeResult(
+        traceparent === undefined ? message : { ...message, traceparent },
+      );
+      try {
+        await this.#sender(topic).sendMessages(encoded);
+      } catch (error) {
+        throw toPlatformError(error, 'bus');
+      }
+    });
   }
 
   /** A peek-lock (by default) receiver on a queue or a `topic/subscriptions/name` path. */

@@ -162,3 +162,41 @@ export {
   type AuditBreakReason,
   type AuditVerification,
 } from './audit-verify.js';
+export {
+  BATCH_SIZE_BUCKETS,
+  DURATION_BUCKETS_MS,
+  GatewayMetrics,
+  METRIC_ATTRIBUTES,
+  METRIC_NAMES,
+  type MetricAttributes,
+  type MetricName,
+} from './telemetry/metrics.js';
+export {
+  activeTelemetry,
+  parseTelemetrySettings,
+  setupTelemetry,
+  shutdownTelemetry,
+  TELEMETRY_DEFAULTS,
+  type Telemetry,
+  type TelemetryOptions,
+  type TelemetrySettings,
+} from './telemetry/setup.js';
+export {
+  activeTraceparent,
+  currentTelemetry,
+  dependencySpan,
+  formatTraceparent,
+  parseTraceparent,
+  producerSpan,
+  tracedInvocations,
+  type InvocationLike,
+  type PreInvocationLike,
+} from './telemetry/spans.js';
+export {
+  metricsSummary,
+  percentile,
+  PROMETHEUS_CONTENT_TYPE,
+  prometheusText,
+  PrometheusReader,
+  type MetricsSummary,
+} from './telemetry/prometheus.js';

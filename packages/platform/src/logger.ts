@@ -12,6 +12,7 @@
  * Ids are allowed: the gateway id, MSH-10, the bus message id and the trace id identify a
  * message, not a person, and are what operators search logs by.
  */
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 import type { LogLevel } from './config.js';
@@ -41,9 +42,16 @@ const FREE_TEXT_KEYS = new Set(
 
 /** Identifier keys exempt from pattern scrubbing: a 10-digit MSH-10 is not an NHS number. */
 const ID_KEYS = new Set(
-  ['gatewayId', 'controlId', 'busMessageId', 'messageId', 'traceId', 'sessionId', 'batchId'].map(
-    (key) => key.toLowerCase(),
-  ),
+  [
+    'gatewayId',
+    'controlId',
+    'busMessageId',
+    'messageId',
+    'traceId',
+    'spanId',
+    'sessionId',
+    'batchId',
+  ].map((key) => key.toLowerCase()),
 );
 
 const PHI_KEY_SET = new Set(PHI_KEYS.map((key) => key.toLowerCase()));
@@ -88,6 +96,8 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base,
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Every line written inside a span names it, so logs join their trace.
+      mixin: activeSpanIds,
       redact: {
         paths: PHI_KEYS.flatMap((key) => [key, `*.${key}`]),
         censor: REDACTED,
@@ -107,6 +117,14 @@ export function createLogger(options: LoggerOptions): Logger {
     options.destination,
   );
   return logger;
+}
+
+/** The active span's trace and span ids, or nothing outside a span. */
+function activeSpanIds(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { traceId, spanId };
 }
 
 /**

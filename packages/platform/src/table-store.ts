@@ -15,6 +15,7 @@ import {
 import type { StorageConnection } from './config.js';
 import { azureCredential, DEFAULT_STORAGE_RETRY, type StorageRetry } from './credential.js';
 import { toPlatformError } from './errors.js';
+import { dependencySpan } from './telemetry/spans.js';
 
 /** The table names used when none are configured (letters and digits only, as Azure asks). */
 export const DEFAULT_TABLE_NAMES = {
@@ -88,25 +89,29 @@ export class Table {
     partitionKey: string,
     rowKey: string,
   ): Promise<StoredEntity<T> | undefined> {
-    await this.#ensure();
-    try {
-      return (await this.#client.getEntity<T>(partitionKey, rowKey)) as StoredEntity<T>;
-    } catch (error) {
-      const failure = toPlatformError(error, 'storage');
-      if (failure.code === 'NOT_FOUND') return undefined;
-      throw failure;
-    }
+    return this.#traced('get', async () => {
+      await this.#ensure();
+      try {
+        return (await this.#client.getEntity<T>(partitionKey, rowKey)) as StoredEntity<T>;
+      } catch (error) {
+        const failure = toPlatformError(error, 'storage');
+        if (failure.code === 'NOT_FOUND') return undefined;
+        throw failure;
+      }
+    });
   }
 
   /** Inserts a new entity; throws `PlatformError` `CONFLICT` when its keys are taken. */
   async create<T extends object>(entity: TableEntity<T>): Promise<string> {
-    await this.#ensure();
-    try {
-      const response = await this.#client.createEntity(entity);
-      return response.etag ?? '';
-    } catch (error) {
-      throw toPlatformError(error, 'storage');
-    }
+    return this.#traced('insert', async () => {
+      await this.#ensure();
+      try {
+        const response = await this.#client.createEntity(entity);
+        return response.etag ?? '';
+      } catch (error) {
+        throw toPlatformError(error, 'storage');
+      }
+    });
   }
 
   /**
@@ -114,37 +119,43 @@ export class Table {
    * someone else changed it first, and `NOT_FOUND` when it is gone.
    */
   async replace<T extends object>(entity: TableEntity<T>, etag: string): Promise<string> {
-    await this.#ensure();
-    try {
-      const response = await this.#client.updateEntity(entity, 'Replace', { etag });
-      return response.etag ?? '';
-    } catch (error) {
-      throw toPlatformError(error, 'storage');
-    }
+    return this.#traced('replace', async () => {
+      await this.#ensure();
+      try {
+        const response = await this.#client.updateEntity(entity, 'Replace', { etag });
+        return response.etag ?? '';
+      } catch (error) {
+        throw toPlatformError(error, 'storage');
+      }
+    });
   }
 
   /** Deletes an entity; true when it existed. */
   async delete(partitionKey: string, rowKey: string): Promise<boolean> {
-    await this.#ensure();
-    try {
-      await this.#client.deleteEntity(partitionKey, rowKey);
-      return true;
-    } catch (error) {
-      const failure = toPlatformError(error, 'storage');
-      if (failure.code === 'NOT_FOUND') return false;
-      throw failure;
-    }
+    return this.#traced('delete', async () => {
+      await this.#ensure();
+      try {
+        await this.#client.deleteEntity(partitionKey, rowKey);
+        return true;
+      } catch (error) {
+        const failure = toPlatformError(error, 'storage');
+        if (failure.code === 'NOT_FOUND') return false;
+        throw failure;
+      }
+    });
   }
 
   /** Runs up to `MAX_TRANSACTION_ACTIONS` operations on one partition, all or none. */
   async transact(actions: TransactionAction[]): Promise<TableTransactionEntityResponse[]> {
-    await this.#ensure();
-    try {
-      const response = await this.#client.submitTransaction(actions);
-      return response.subResponses;
-    } catch (error) {
-      throw toPlatformError(error, 'storage');
-    }
+    return this.#traced('transaction', async () => {
+      await this.#ensure();
+      try {
+        const response = await this.#client.submitTransaction(actions);
+        return response.subResponses;
+      } catch (error) {
+        throw toPlatformError(error, 'storage');
+      }
+    });
   }
 
   /**
@@ -156,18 +167,25 @@ export class Table {
     pageSize: number,
     continuationToken?: string,
   ): Promise<Page<StoredEntity<T>>> {
-    await this.#ensure();
-    try {
-      const pages = this.#client
-        .listEntities<T>(filter === undefined ? {} : { queryOptions: { filter } })
-        .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) });
-      const { value } = await pages.next();
-      const items = (value ?? []) as StoredEntity<T>[];
-      const next = (value as { continuationToken?: string } | undefined)?.continuationToken;
-      return next ? { items: [...items], continuationToken: next } : { items: [...items] };
-    } catch (error) {
-      throw toPlatformError(error, 'storage');
-    }
+    return this.#traced('query', async () => {
+      await this.#ensure();
+      try {
+        const pages = this.#client
+          .listEntities<T>(filter === undefined ? {} : { queryOptions: { filter } })
+          .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) });
+        const { value } = await pages.next();
+        const items = (value ?? []) as StoredEntity<T>[];
+        const next = (value as { continuationToken?: string } | undefined)?.continuationToken;
+        return next ? { items: [...items], continuationToken: next } : { items: [...items] };
+      } catch (error) {
+        throw toPlatformError(error, 'storage');
+      }
+    });
+  }
+
+  /** Runs a storage call as a dependency span named after the operation and table. */
+  #traced<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return dependencySpan('Azure table', operation, this.#client.tableName, call);
   }
 
   /** Creates the table once per instance, before its first operation. */

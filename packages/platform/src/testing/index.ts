@@ -7,3 +7,10 @@ export { startAzurite, type RunningAzurite, type StartAzuriteOptions } from './a
 export { checkStorageReachable } from '../storage-probe.js';
 export { captureLogs, type CapturedLogs } from '../log-capture.js';
 export { FAST_STORAGE_RETRY } from './fast-retry.js';
+export {
+  CAPTURE_CONNECTION_STRING,
+  captureAzureMonitor,
+  type AzureMonitorCapture,
+  type Envelope,
+} from './azure-monitor-capture.js';
+export { lintOpenApi, type LintProblem, type LintReport } from './openapi-lint.js';
