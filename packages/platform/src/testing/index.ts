@@ -13,4 +13,3 @@ export {
   type AzureMonitorCapture,
   type Envelope,
 } from './azure-monitor-capture.js';
-export { lintOpenApi, type LintProblem, type LintReport } from './openapi-lint.js';
