@@ -1,20 +1,23 @@
 /**
  * What the deadletter handlers need, built once per process from configuration: the bus,
- * the stores, the status table scan for reports, the clock, ids, the logger and the API
- * key verifier. Handlers receive a `Deps` and never know which host or bus they run on.
+ * the stores, the status table scan for reports, the clock, ids, the logger, the API
+ * key verifier and the audit log. Handlers receive a `Deps` and never know which host or bus they run on.
  */
 import {
   ApiKeyVerifier,
+  AuditLog,
   BlobStore,
   Bus,
   createLogger,
   DEFAULT_TABLE_NAMES,
   newGatewayId,
   ParkedStore,
+  parseAuditSettings,
   parseConfig,
   StatusStore,
   systemClock,
   Table,
+  type AuditWriter,
   type Clock,
   type Environment,
   type GatewayConfig,
@@ -55,6 +58,8 @@ export interface Deps {
   logger: AppLogger;
   /** Checks API keys. */
   apiKeys: ApiKeyVerifier;
+  /** The append-only audit log: operator actions and every read of raw content. */
+  audit: AuditWriter;
 }
 
 /** What a caller may choose besides the environment (tests: a captured logger, fast retries). */
@@ -63,6 +68,8 @@ export interface CreateDepsOptions {
   logger?: AppLogger;
   /** How hard storage is retried; the platform default when absent. */
   storageRetry?: StorageRetry;
+  /** The audit log; the `AuditLog` of the configured storage account when absent. */
+  audit?: AuditWriter;
 }
 
 /**
@@ -86,6 +93,9 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
 
   const retry = options.storageRetry === undefined ? {} : { retry: options.storageRetry };
   const blobs = BlobStore.fromConnection(config.storage, retry);
+  const audit =
+    options.audit ??
+    AuditLog.fromConnection(config.storage, { ...parseAuditSettings(env, 'deadletter'), ...retry });
   return {
     config,
     settings,
@@ -104,5 +114,6 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
         ? []
         : [{ key: settings.devApiKey, clientId: DEV_CLIENT_ID }],
     ),
+    audit,
   };
 }

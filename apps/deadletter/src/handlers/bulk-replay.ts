@@ -37,6 +37,7 @@ interface BulkItem {
 /** Builds the bulk replay handler. */
 export function createBulkReplay(deps: Deps) {
   return operatorEndpoint(deps, async (request, operator) => {
+    operator.auditAs('deadletter.replay.bulk', 'v1/deadletters/replay');
     const body = readBody(await request.text());
     const query = { ...readFilterObject(body.filter), state: 'parked' as const };
     const limit = readLimit(body.limit, DEFAULT_BULK_LIMIT, MAX_BULK_LIMIT);
@@ -113,15 +114,16 @@ function preview(record: ParkedRecord, maxReplays: number): BulkItem {
 }
 
 async function replayOne(deps: Deps, record: ParkedRecord, operator: Operator): Promise<BulkItem> {
+  let answer: BulkItem;
   try {
     const outcome = await replay(deps, {
       record,
       clientId: operator.clientId,
       traceparent: operator.traceparent,
     });
-    return { ...summary(record), replayId: outcome.id };
+    answer = { ...summary(record), replayId: outcome.id };
   } catch (error) {
-    const answer = refused(record, error);
+    answer = refused(record, error);
     const code = answer.refused?.code;
     if (code === 'INTERNAL_ERROR' || code === 'DEPENDENCY_UNAVAILABLE') {
       operator.log.warn(
@@ -129,8 +131,17 @@ async function replayOne(deps: Deps, record: ParkedRecord, operator: Operator): 
         'bulk replay of one dead letter failed',
       );
     }
-    return answer;
   }
+
+  // Each dead letter gets its own entry; a throw here fails the request with a 503.
+  const code = answer.refused?.code;
+  await operator.audit({
+    action: 'deadletter.replay',
+    resource: record.id,
+    outcome: code === undefined ? 'success' : 'failure',
+    ...(code === undefined ? {} : { code }),
+  });
+  return answer;
 }
 
 function refused(record: ParkedRecord, error: unknown): BulkItem {

@@ -18,7 +18,8 @@ export const MAX_PAGE_SIZE = 1_000;
 
 /** Builds the list handler. */
 export function createListDeadLetters(deps: Deps) {
-  return operatorEndpoint(deps, async (request) => {
+  return operatorEndpoint(deps, async (request, operator) => {
+    operator.auditAs('deadletter.list', 'v1/deadletters');
     const query = readFilter((name) => request.query.get(name));
     const limit = readLimit(request.query.get('limit'), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const next = request.query.get('next') ?? undefined;

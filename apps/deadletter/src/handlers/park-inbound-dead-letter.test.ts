@@ -1,5 +1,5 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { newGatewayId } from '@hl7gw/platform';
+import { auditBlobService, newGatewayId, readAuditLine } from '@hl7gw/platform';
 import {
   captureLogs,
   FAST_STORAGE_RETRY,
@@ -58,7 +58,7 @@ describe('the inbound dead-letter handler', () => {
     await azurite?.stop();
   });
 
-  it('parks, and logs a count line and an audit line that carry no content', async () => {
+  it('parks, logs a count line and writes an audit entry, none carrying content', async () => {
     const logs = captureLogs('info');
     const deps = createDeps(
       {
@@ -89,11 +89,29 @@ describe('the inbound dead-letter handler', () => {
     expect(lines).toContainEqual(
       expect.objectContaining({ metric: 'hl7gw.deadletters', count: 1, category: 'validation' }),
     );
-    expect(lines).toContainEqual(
-      expect.objectContaining({ audit: 'deadletter.raw.read', clientId: 'dev', parkedId: id }),
-    );
+    const audit = auditBlobService({
+      kind: 'connection-string',
+      connectionString: azurite.connectionString,
+    }).getContainerClient('hl7gw-audit');
+    let trail = '';
+    for await (const blob of audit.listBlobsFlat({ prefix: 'audit/' })) {
+      trail += (await audit.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
+    }
+    const entries = trail
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => readAuditLine(line));
+    expect(entries).toContainEqual({
+      entry: expect.objectContaining({
+        action: 'deadletter.raw.read',
+        actor: 'dev',
+        resource: id,
+        outcome: 'success',
+      }),
+    });
     for (const phi of ['Prawf', 'Angharad', '19870412', 'MSH|']) {
       expect(logs.text()).not.toContain(phi);
+      expect(trail).not.toContain(phi);
     }
   });
 

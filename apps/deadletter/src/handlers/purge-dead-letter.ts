@@ -12,6 +12,7 @@ import { parkedIdParam } from '../http/parked-id.js';
 /** Builds the purge handler. */
 export function createPurgeDeadLetter(deps: Deps) {
   return operatorEndpoint(deps, async (request, operator) => {
+    operator.auditAs('deadletter.purge', request.params.id);
     const id = parkedIdParam(request);
     const record = await deps.parked.get(id);
     if (record === undefined)

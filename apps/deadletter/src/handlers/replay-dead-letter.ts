@@ -15,6 +15,7 @@ import { replay } from '../replay.js';
 /** Builds the single replay handler. */
 export function createReplayDeadLetter(deps: Deps) {
   return operatorEndpoint(deps, async (request, operator) => {
+    operator.auditAs('deadletter.replay', request.params.id);
     const id = parkedIdParam(request);
     const corrected = await readCorrection(request, deps.config.maxMessageBytes);
     const record = await deps.parked.get(id);

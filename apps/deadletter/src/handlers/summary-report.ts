@@ -20,7 +20,8 @@ const PARKED_PAGE_SIZE = 1_000;
 
 /** Builds the summary report handler. */
 export function createSummaryReport(deps: Deps) {
-  return operatorEndpoint(deps, async (request) => {
+  return operatorEndpoint(deps, async (request, operator) => {
+    operator.auditAs('report.summary.read', 'v1/reports/summary');
     const from = parseTime(request.query.get('from'), 'from');
     const to = parseTime(request.query.get('to'), 'to');
     if (from >= to) throw new GatewayError('BAD_REQUEST', 'from must be before to');

@@ -2,11 +2,21 @@
  * The edge of every operator API function: the API key is checked, the trace id read,
  * a per-request logger made, and any throw normalised once into problem details. The
  * handlers inside only return results or throw.
+ *
+ * It also writes the audit log: every authentication failure, and every call of an action
+ * that named its audit action (`operator.auditAs`), whatever its outcome. The entry is
+ * written before the answer leaves, so content that cannot be audited is never released.
  */
 import { randomBytes } from 'node:crypto';
 
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { API_KEY_HEADER, childFor } from '@hl7gw/platform';
+import {
+  API_KEY_HEADER,
+  childFor,
+  GatewayError,
+  type AuditEvent,
+  type AuditOutcome,
+} from '@hl7gw/platform';
 
 import type { AppLogger, Deps } from '../deps.js';
 import { problemResponse, toGatewayError } from './problem.js';
@@ -23,6 +33,13 @@ export interface Operator {
   traceparent: string;
   /** A logger carrying the trace id. */
   log: AppLogger;
+  /**
+   * Names the audit action of this call (`deadletter.purge`) and the resource it acts on;
+   * the edge writes the entry with the outcome once the call ends.
+   */
+  auditAs(action: string, resource?: string): void;
+  /** Writes one more audit entry now, such as one per dead letter of a bulk replay. */
+  audit(event: Pick<AuditEvent, 'action' | 'resource' | 'outcome' | 'code'>): Promise<void>;
 }
 
 /** An HTTP function as `@azure/functions` calls it. */
@@ -48,12 +65,51 @@ export function operatorEndpoint(deps: Deps, action: OperatorAction): HttpHandle
     const traceparent = given && TRACEPARENT.test(given) ? given : newTraceparent();
     const traceId = traceparent.split('-')[1] as string;
     const log = childFor(deps.logger, { traceId });
+    const ip = clientIp(request);
+    let actor = 'anonymous';
+    let named: { action: string; resource?: string } | undefined;
+
+    const audit = (event: Pick<AuditEvent, 'action' | 'resource' | 'outcome' | 'code'>) =>
+      deps.audit.append({ ...event, actor, traceId, ...(ip === undefined ? {} : { ip }) });
 
     try {
       const client = deps.apiKeys.verify(request.headers.get(API_KEY_HEADER));
-      return await action(request, { clientId: client.clientId, traceId, traceparent, log });
+      actor = client.clientId;
+      const operator: Operator = {
+        clientId: client.clientId,
+        traceId,
+        traceparent,
+        log,
+        auditAs: (action, resource) => {
+          named = { action, ...(resource === undefined ? {} : { resource }) };
+        },
+        audit,
+      };
+      const response = await action(request, operator);
+      if (named !== undefined) {
+        const done = named;
+        // Once the action has run, a second (failure) entry would misstate what happened.
+        named = undefined;
+        try {
+          await audit({ ...done, outcome: 'success' });
+        } catch (error) {
+          throw new GatewayError('DEPENDENCY_UNAVAILABLE', 'The audit log is unavailable', {
+            cause: error,
+          });
+        }
+      }
+      return response;
     } catch (thrown) {
       const error = toGatewayError(thrown);
+      if (error.code === 'UNAUTHENTICATED') {
+        await auditQuietly(log, () =>
+          audit({ action: 'auth.failure', resource: routeOf(request), ...refusal(error) }),
+        );
+      } else if (named !== undefined) {
+        const entry = { ...named, ...refusal(error) };
+        await auditQuietly(log, () => audit(entry));
+      }
+
       const fields = { code: error.code, method: request.method, route: routeOf(request) };
       if (error.code === 'INTERNAL_ERROR') {
         log.error({ ...fields, err: thrown }, 'request failed');
@@ -65,6 +121,31 @@ export function operatorEndpoint(deps: Deps, action: OperatorAction): HttpHandle
       return problemResponse(error, traceId);
     }
   };
+}
+
+/** The outcome and code of an audited call that ended in `error`. */
+function refusal(error: GatewayError): { outcome: AuditOutcome; code: string } {
+  const status = error.spec.httpStatus;
+  const denied = status === 401 || status === 403 || status === 429;
+  return { outcome: denied ? 'denied' : 'failure', code: error.code };
+}
+
+/**
+ * Writes the audit entry of a refusal. A refusal is already the safe answer, so an audit
+ * log that is down is logged rather than turning a 401 or 404 into a 503.
+ */
+async function auditQuietly(log: AppLogger, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    log.error({ err: error }, 'audit entry not written');
+  }
+}
+
+/** The caller's address: the first `X-Forwarded-For` hop, as Azure's front ends set it. */
+function clientIp(request: HttpRequest): string | undefined {
+  const first = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return first === undefined || first === '' ? undefined : first;
 }
 
 /** The path without the query: ids are not PHI, query values might be. */
