@@ -55,6 +55,7 @@ export const GATEWAY_ERRORS = {
   EXPIRED: spec(410, 'AE', 'expired', false, 'The message expired before processing'),
   MAX_DELIVERY: spec(500, 'AE', 'max-delivery', false, 'Processing failed on every attempt'),
   DEPENDENCY_UNAVAILABLE: spec(503, 'AE', 'unknown', true, 'A dependency is unavailable'),
+  REQUEST_TIMEOUT: spec(503, 'AE', 'unknown', true, 'The request took longer than allowed'),
   INTERNAL_ERROR: spec(500, 'AE', 'unknown', true, 'Internal error'),
 } as const satisfies Record<string, GatewayErrorSpec>;
 

@@ -200,3 +200,76 @@ export {
   PrometheusReader,
   type MetricsSummary,
 } from './telemetry/prometheus.js';
+export { ROLES, isRole, type Role } from './auth/roles.js';
+export {
+  ALL_FACILITIES,
+  holdsAnyRole,
+  mayActFor,
+  requireFacility,
+  type Principal,
+} from './auth/principal.js';
+export {
+  API_KEY_HEADER_NAME,
+  ApiKeyDirectory,
+  DEV_API_CLIENT_ID,
+  hashApiKey,
+  MAX_KEYS_PER_CLIENT,
+  parseApiKeyClients,
+  type ApiKeyClientConfig,
+} from './auth/api-key-directory.js';
+export {
+  ENTRA_DEFAULTS,
+  EntraTokenVerifier,
+  parseEntraSettings,
+  type EntraSettings,
+} from './auth/entra.js';
+export { Authenticator, type CredentialHeaders } from './auth/authenticator.js';
+export {
+  parseRateLimits,
+  RATE_LIMIT_DEFAULTS,
+  RateLimiter,
+  rateLimitHeaders,
+  ROUTE_CLASSES,
+  type BucketLimit,
+  type ClassLimits,
+  type RateDecision,
+  type RateLimitSettings,
+  type RouteClass,
+} from './http/rate-limit.js';
+export {
+  HTTP_LIMIT_DEFAULTS,
+  parseHttpSettings,
+  type HttpSettings,
+  type RequestLimits,
+} from './http/http-settings.js';
+export {
+  createRouteSecurity,
+  type RouteSecurity,
+  type RouteSecurityOptions,
+} from './http/route-security.js';
+export {
+  openApiPath,
+  pathParameterNames,
+  type Deprecation,
+  type HttpMethod,
+  type JsonSchema,
+  type MediaContent,
+  type RouteCall,
+  type RouteDeclaration,
+  type RouteHandler,
+  type RouteParameter,
+  type RouteResponse,
+} from './http/route.js';
+export { securedHandler, type FunctionsHttpHandler } from './http/pipeline.js';
+export {
+  buildOpenApiDocument,
+  PROBLEM_SCHEMA,
+  type ApiInfo,
+  type OpenApiDocument,
+} from './http/openapi.js';
+export {
+  ApiSurface,
+  DOCS_ROUTE,
+  OPENAPI_ROUTE,
+  type ApiSurfaceOptions,
+} from './http/api-surface.js';

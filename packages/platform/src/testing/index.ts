@@ -13,3 +13,4 @@ export {
   type AzureMonitorCapture,
   type Envelope,
 } from './azure-monitor-capture.js';
+export { lintOpenApi, type LintProblem, type LintReport } from './openapi-lint.js';
