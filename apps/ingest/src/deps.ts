@@ -1,18 +1,21 @@
 /**
  * What the ingest handlers are built from, created once per process from the environment:
  * configuration, the API keys, the bus, the blob and table stores, the duplicate index,
- * the clock, ids and the logger. Nothing connects until first used.
+ * the clock, ids, the logger and the audit log. Nothing connects until first used.
  */
 import {
   ApiKeyVerifier,
+  AuditLog,
   BatchStore,
   BlobStore,
   Bus,
   createIdGenerator,
   createLogger,
+  parseAuditSettings,
   parseConfig,
   StatusStore,
   systemClock,
+  type AuditWriter,
   type BusRetry,
   type Clock,
   type Environment,
@@ -65,6 +68,8 @@ export interface Deps {
   ids: IdGenerator;
   /** The app's logger; handlers log through a child per message. */
   logger: Logger;
+  /** The append-only audit log: status reads and refused credentials. */
+  audit: AuditWriter;
   /** Readiness probes, each bounded by `timeoutMs`; they throw `PlatformError` when down. */
   readiness: {
     storage(timeoutMs: number): Promise<void>;
@@ -84,6 +89,8 @@ export interface DepsOverrides {
   storageRetry?: StorageRetry;
   /** Bus retries other than `REQUEST_BUS_RETRY`. */
   busRetry?: BusRetry;
+  /** An audit log other than the `AuditLog` of the configured storage account. */
+  audit?: AuditWriter;
 }
 
 /**
@@ -105,6 +112,9 @@ export function createDeps(env: Environment = process.env, overrides: DepsOverri
     windowMs: settings.duplicateWindowMs,
     retry,
   });
+  const audit =
+    overrides.audit ??
+    AuditLog.fromConnection(config.storage, { ...parseAuditSettings(env, 'ingest'), clock, retry });
   const logger =
     overrides.logger ??
     createLogger({ level: config.logLevel, service: 'ingest', environment: config.environment });
@@ -121,6 +131,7 @@ export function createDeps(env: Environment = process.env, overrides: DepsOverri
     clock,
     ids: createIdGenerator(clock),
     logger,
+    audit,
     readiness: {
       storage: (timeoutMs) => probeStorage(config.storage, statuses, timeoutMs),
       bus: (timeoutMs) => probeBus(bus, config.entities.inboundQueue, timeoutMs),
