@@ -34,3 +34,11 @@ export {
 } from './platform/azurite.js';
 export { runLocalHost, type RunLocalHostOptions, type RunningLocalHost } from './run-local-host.js';
 export { stopOnSignals, type Stoppable } from './shutdown-signals.js';
+export {
+  DEFAULT_MERGED_ROUTES,
+  firstAnswer,
+  mergeHealth,
+  mergeOpenApi,
+  type MergeAnswer,
+  type MergeRule,
+} from './http/merged-routes.js';

@@ -79,7 +79,8 @@ function cookieHeader(cookie: RpcHttpCookie): string {
   return parts.join('; ');
 }
 
-function bodyBytes(body: RpcTypedData | null | undefined): Buffer {
+/** The bytes of a typed body, whatever form the model sent it in. */
+export function bodyBytes(body: RpcTypedData | null | undefined): Buffer {
   if (!body) return Buffer.alloc(0);
   if (body.bytes) return Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.length);
   if (typeof body.string === 'string') return Buffer.from(body.string, 'utf8');

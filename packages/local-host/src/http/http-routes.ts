@@ -4,6 +4,7 @@
  */
 import type { RegisteredFunction } from '../core/function-app.js';
 import { HostError } from '../host-error.js';
+import { DEFAULT_MERGED_ROUTES, type MergeRule } from './merged-routes.js';
 import {
   compareRoutePrecedence,
   matchRoute,
@@ -22,6 +23,11 @@ export interface HttpRoute {
   /** Upper-case method names. */
   methods: Set<string>;
   authLevel: AuthLevel;
+  /**
+   * When several apps serve this route alike (`openapi.json`, `health`): the other
+   * functions, called with `fn`, and how their answers are combined.
+   */
+  merged?: { functions: RegisteredFunction[]; rule: MergeRule };
 }
 
 /** What a request path resolves to. */
@@ -43,31 +49,48 @@ function toMethods(fn: RegisteredFunction): Set<string> {
 
 /**
  * Builds the route table from the HTTP functions; a function without `route` is served
- * at its name, as in Azure.
+ * at its name, as in Azure. Functions claiming the same template and methods are merged
+ * into one route when `mergedRoutes` has a rule for the template.
  * @throws {HostError} INVALID_ROUTE for a bad template or auth level, or when two
- *   functions claim the same template and method.
+ *   functions claim the same template and method without a merge rule.
  */
-export function buildHttpRoutes(functions: RegisteredFunction[]): HttpRoute[] {
-  const routes = functions.map((fn) => ({
-    fn,
-    route: parseRouteTemplate(typeof fn.trigger.route === 'string' ? fn.trigger.route : fn.name),
-    methods: toMethods(fn),
-    authLevel: toAuthLevel(fn),
-  }));
+export function buildHttpRoutes(
+  functions: RegisteredFunction[],
+  mergedRoutes: Readonly<Record<string, MergeRule>> = DEFAULT_MERGED_ROUTES,
+): HttpRoute[] {
+  const routes: HttpRoute[] = [];
+  const claimed = new Map<string, HttpRoute>();
 
-  const claimed = new Map<string, string>();
-  for (const { fn, route, methods } of routes) {
-    for (const method of methods) {
-      const key = `${method} ${route.template.replace(/^\/+|\/+$/g, '').toLowerCase()}`;
-      const owner = claimed.get(key);
-      if (owner) {
-        throw new HostError(
-          'INVALID_ROUTE',
-          `functions '${owner}' and '${fn.name}' both serve ${key}`,
-        );
-      }
-      claimed.set(key, fn.name);
+  for (const fn of functions) {
+    const route: HttpRoute = {
+      fn,
+      route: parseRouteTemplate(typeof fn.trigger.route === 'string' ? fn.trigger.route : fn.name),
+      methods: toMethods(fn),
+      authLevel: toAuthLevel(fn),
+    };
+    const template = route.route.template.replace(/^\/+|\/+$/g, '').toLowerCase();
+    const owners = [...route.methods].map((method) => claimed.get(`${method} ${template}`));
+    const owner = owners.find((found) => found !== undefined);
+
+    if (owner === undefined) {
+      for (const method of route.methods) claimed.set(`${method} ${template}`, route);
+      routes.push(route);
+      continue;
     }
+    const rule = Object.hasOwn(mergedRoutes, template) ? mergedRoutes[template] : undefined;
+    const sameShape =
+      owners.every((found) => found === owner) &&
+      owner.methods.size === route.methods.size &&
+      owner.authLevel === route.authLevel;
+    if (rule === undefined || !sameShape) {
+      const method = [...route.methods].find((m) => claimed.has(`${m} ${template}`));
+      throw new HostError(
+        'INVALID_ROUTE',
+        `functions '${owner.fn.name}' and '${fn.name}' both serve ${method} ${template}`,
+      );
+    }
+    owner.merged ??= { functions: [], rule };
+    owner.merged.functions.push(fn);
   }
 
   return routes.sort((a, b) => compareRoutePrecedence(a.route, b.route));

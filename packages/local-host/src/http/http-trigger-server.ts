@@ -8,10 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import type { RpcHttpData } from '../core/core-types.js';
-import type { FunctionApp } from '../core/function-app.js';
+import type { FunctionApp, RegisteredFunction } from '../core/function-app.js';
 import { invokeFunction } from '../core/invoke.js';
 import type { HostLog } from '../log.js';
 import {
+  bodyBytes,
   BodyTooLargeError,
   readBody,
   toRpcHttpRequest,
@@ -19,6 +20,7 @@ import {
   writeRpcHttpResponse,
 } from './http-exchange.js';
 import { type HttpRoute, lookupRoute } from './http-routes.js';
+import type { MergeAnswer } from './merged-routes.js';
 
 /** How the HTTP trigger server listens and what it accepts. */
 export interface HttpTriggerServerOptions {
@@ -48,6 +50,31 @@ function pathBelowPrefix(pathname: string, routePrefix: string): string[] | unde
   }
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts.map((part) => decodeURIComponent(part));
+}
+
+function toMergeAnswer(
+  fn: RegisteredFunction | undefined,
+  output: RpcHttpData | undefined | null,
+): MergeAnswer {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(output?.headers ?? {})) {
+    headers[name.toLowerCase()] = value;
+  }
+  return {
+    source: fn?.name ?? 'unknown',
+    status: output ? Number(output.statusCode ?? '200') || 200 : 204,
+    headers,
+    body: bodyBytes(output?.body),
+  };
+}
+
+function writeMergeAnswer(response: ServerResponse, answer: MergeAnswer, isHead: boolean): void {
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (name !== 'content-length') response.setHeader(name, value);
+  }
+  response.setHeader('content-length', answer.body.length);
+  response.writeHead(answer.status);
+  response.end(isHead ? undefined : answer.body);
 }
 
 function findHttpOutput(response: {
@@ -168,6 +195,39 @@ export class HttpTriggerServer {
     params: Record<string, string>,
     body: Buffer,
   ): Promise<void> {
+    const isHead = request.method === 'HEAD';
+    if (route.merged !== undefined) {
+      const functions = [route.fn, ...route.merged.functions];
+      const outputs = await Promise.all(
+        functions.map((fn) => this.#call(fn, request, url, params, body)),
+      );
+      if (outputs.some((output) => output === null)) {
+        if (!response.headersSent) response.writeHead(500, { 'content-length': '0' });
+        response.end();
+        return;
+      }
+      const answers = outputs.map((output, index) => toMergeAnswer(functions[index], output));
+      writeMergeAnswer(response, route.merged.rule(answers), isHead);
+      return;
+    }
+
+    const output = await this.#call(route.fn, request, url, params, body);
+    if (output === null) {
+      if (!response.headersSent) response.writeHead(500, { 'content-length': '0' });
+      response.end();
+      return;
+    }
+    writeRpcHttpResponse(response, output, isHead);
+  }
+
+  /** Invokes one function; its HTTP output, or null when the invocation failed (logged). */
+  async #call(
+    fn: RegisteredFunction,
+    request: IncomingMessage,
+    url: URL,
+    params: Record<string, string>,
+    body: Buffer,
+  ): Promise<RpcHttpData | undefined | null> {
     const traceParent = request.headers.traceparent;
     const traceState = request.headers.tracestate;
     const http = toRpcHttpRequest(request, url, params, body);
@@ -175,7 +235,7 @@ export class HttpTriggerServer {
     try {
       const result = await invokeFunction(
         this.app,
-        route.fn,
+        fn,
         {
           triggerData: { http },
           traceContext:
@@ -185,16 +245,15 @@ export class HttpTriggerServer {
         },
         this.log,
       );
-      writeRpcHttpResponse(response, findHttpOutput(result), request.method === 'HEAD');
+      return findHttpOutput(result);
     } catch (error) {
       this.log({
         level: 'error',
         source: 'host',
-        functionName: route.fn.name,
+        functionName: fn.name,
         message: `invocation failed: ${error instanceof Error ? error.message : String(error)}`,
       });
-      if (!response.headersSent) response.writeHead(500, { 'content-length': '0' });
-      response.end();
+      return null;
     }
   }
 }
