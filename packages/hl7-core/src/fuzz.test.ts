@@ -18,13 +18,21 @@ import { serialize } from './serialize.js';
 const CORPUS = fileURLToPath(
   new URL('../../../../shared/corpus/cdc-trusted-intermediary/', import.meta.url),
 );
+const MALFORMED = fileURLToPath(new URL('../../../../shared/corpus/malformed/', import.meta.url));
 
-const SEEDS: readonly Uint8Array[] = readdirSync(CORPUS, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile() && entry.name.endsWith('.hl7'))
-  .map((entry) => join(entry.parentPath, entry.name))
-  .sort()
-  .filter((_file, i) => i % 4 === 0)
-  .map((file) => new Uint8Array(readFileSync(file)));
+function hl7Files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.hl7'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+// Every fourth well-formed message, and every malformed one: the field's own breakage is
+// where mutations find the parser's edges fastest.
+const SEEDS: readonly Uint8Array[] = [
+  ...hl7Files(CORPUS).filter((_file, i) => i % 4 === 0),
+  ...hl7Files(MALFORMED),
+].map((file) => new Uint8Array(readFileSync(file)));
 
 const PATHS = [
   'MSH-1',
