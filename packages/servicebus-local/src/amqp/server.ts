@@ -150,7 +150,10 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
-        sockets.forEach((socket) => socket.destroy());
+        // Destroyed with an error, because rhea ends a connection (and clears its heartbeat
+        // timers) on the socket's 'error' or 'end' only: a plain destroy leaves those timers
+        // running, and they alone kept a stopped broker's process alive.
+        sockets.forEach((socket) => socket.destroy(new Error('servicebus-local is closing')));
         server.close(() => resolve());
       }),
   };
