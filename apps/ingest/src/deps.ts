@@ -4,13 +4,13 @@
  * the clock, ids, the logger and the audit log. Nothing connects until first used.
  */
 import {
-  ApiKeyVerifier,
   AuditLog,
   BatchStore,
   BlobStore,
   Bus,
   createIdGenerator,
   createLogger,
+  createRouteSecurity,
   parseAuditSettings,
   parseConfig,
   StatusStore,
@@ -21,12 +21,13 @@ import {
   type Environment,
   type GatewayConfig,
   type IdGenerator,
+  type RouteSecurity,
   type StorageRetry,
 } from '@hl7gw/platform';
 
 import { MessageClaims } from './claims.js';
 import { probeBus, probeStorage } from './readiness.js';
-import { DEV_CLIENT_ID, parseIngestSettings, type IngestSettings } from './settings.js';
+import { parseIngestSettings, type IngestSettings } from './settings.js';
 
 /** The gateway logger type (pino), without depending on pino directly. */
 export type Logger = ReturnType<typeof createLogger>;
@@ -50,8 +51,8 @@ export interface Deps {
   config: GatewayConfig;
   /** The ingest app's own settings. */
   settings: IngestSettings;
-  /** Checks `x-api-key`. */
-  apiKeys: ApiKeyVerifier;
+  /** The route pipeline's authentication, rate limits and HTTP settings. */
+  security: RouteSecurity;
   /** The Service Bus adapter. */
   bus: Bus;
   /** Raw archive and claim checks. */
@@ -122,7 +123,7 @@ export function createDeps(env: Environment = process.env, overrides: DepsOverri
   return {
     config,
     settings,
-    apiKeys: new ApiKeyVerifier([{ key: settings.devApiKey, clientId: DEV_CLIENT_ID }]),
+    security: createRouteSecurity(env, { logger, audit }),
     bus,
     blobs,
     statuses,

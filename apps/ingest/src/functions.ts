@@ -1,65 +1,39 @@
 /**
  * The ingest Function App's registrations, and nothing else: what Azure Functions runs
- * and what the local host loads. Every route is `anonymous` to the Functions host; the
- * handlers check the API key themselves (health probes need none).
+ * and what the local host loads. Every route is declared in `routes.ts` and registered
+ * `anonymous` to the Functions host behind the route pipeline, which authenticates,
+ * checks roles and rate limits itself (health and documentation need no credentials).
  */
 import { app } from '@azure/functions';
+import { ApiSurface } from '@hl7gw/platform';
 
 import { createConvert } from './handlers/convert.js';
 import { createGetBatchStatus, createGetMessageStatus } from './handlers/get-status.js';
 import { createHealthAlive, createHealthReady } from './handlers/health.js';
 import { createSubmitBatch } from './handlers/submit-batch.js';
 import { createSubmitMessage } from './handlers/submit-message.js';
-import { closeShared, lazily } from './lazy.js';
+import { closeShared, lazily, sharedSecurity } from './lazy.js';
+import {
+  CONVERT,
+  GET_BATCH_STATUS,
+  GET_MESSAGE_STATUS,
+  HEALTH,
+  HEALTH_READY,
+  INGEST_API,
+  SUBMIT_BATCH,
+  SUBMIT_MESSAGE,
+} from './routes.js';
 
-app.http('ingestSubmitMessage', {
-  route: 'v1/messages',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: lazily(createSubmitMessage),
-});
+const api = new ApiSurface({ app: 'ingest', info: INGEST_API, security: sharedSecurity });
 
-app.http('ingestGetMessageStatus', {
-  route: 'v1/messages/{id}',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: lazily(createGetMessageStatus),
-});
-
-app.http('ingestSubmitBatch', {
-  route: 'v1/batches',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: lazily(createSubmitBatch),
-});
-
-app.http('ingestGetBatchStatus', {
-  route: 'v1/batches/{id}',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: lazily(createGetBatchStatus),
-});
-
-app.http('ingestConvert', {
-  route: 'v1/convert',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: lazily(createConvert),
-});
-
-app.http('ingestHealth', {
-  route: 'health',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: createHealthAlive(),
-});
-
-app.http('ingestHealthReady', {
-  route: 'health/ready',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: lazily(createHealthReady),
-});
+api.route(SUBMIT_MESSAGE, lazily(createSubmitMessage));
+api.route(GET_MESSAGE_STATUS, lazily(createGetMessageStatus));
+api.route(SUBMIT_BATCH, lazily(createSubmitBatch));
+api.route(GET_BATCH_STATUS, lazily(createGetBatchStatus));
+api.route(CONVERT, lazily(createConvert));
+api.route(HEALTH, createHealthAlive());
+api.route(HEALTH_READY, lazily(createHealthReady));
+api.publish();
 
 // Closing the bus connection lets a host stop without waiting on an open socket.
 app.hook.appTerminate(() => closeShared());

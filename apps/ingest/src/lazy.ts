@@ -4,7 +4,7 @@
  * and a configuration error then surfaces as an answer and a log line, not a crashed load.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { GatewayError, isPlatformError } from '@hl7gw/platform';
+import { GatewayError, isPlatformError, type RouteCall, type RouteSecurity } from '@hl7gw/platform';
 
 import { createDeps, type Deps } from './deps.js';
 import type { RequestHandler } from './http/edge.js';
@@ -16,7 +16,11 @@ let shared: Deps | undefined;
 /** A handler that builds its real one from the process's deps on first use. */
 export function lazily(factory: (deps: Deps) => RequestHandler): RequestHandler {
   let handler: RequestHandler | undefined;
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+  return async (
+    request: HttpRequest,
+    context: InvocationContext,
+    call?: RouteCall,
+  ): Promise<HttpResponseInit> => {
     if (handler === undefined) {
       try {
         shared ??= createDeps();
@@ -29,8 +33,17 @@ export function lazily(factory: (deps: Deps) => RequestHandler): RequestHandler 
       }
       handler = factory(shared);
     }
-    return handler(request, context);
+    return handler(request, context, call);
   };
+}
+
+/**
+ * The route pipeline's collaborators of the process's deps, built on first use.
+ * @throws ConfigError when the app is misconfigured (the pipeline answers 500).
+ */
+export function sharedSecurity(): RouteSecurity {
+  shared ??= createDeps();
+  return shared.security;
 }
 
 /** Closes the process's deps, if any were created; for the host's app-terminate hook. */

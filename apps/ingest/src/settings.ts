@@ -1,9 +1,9 @@
 /**
- * The ingest app's own settings, beside the shared `GatewayConfig`: the development API
- * key, the batch size limit and the duplicate window. Parsed once at start-up; a bad value
- * fails fast naming the setting, never echoing it.
+ * The ingest app's own settings, beside the shared `GatewayConfig` and the HTTP settings
+ * of the route pipeline: the batch size limit and the duplicate window. Parsed once at
+ * start-up; a bad value fails fast naming the setting, never echoing it.
  */
-import { ConfigError, type Environment } from '@hl7gw/platform';
+import { ConfigError, DEV_API_CLIENT_ID, type Environment } from '@hl7gw/platform';
 
 /** Named defaults for the optional settings. */
 export const INGEST_DEFAULTS = {
@@ -15,15 +15,10 @@ export const INGEST_DEFAULTS = {
 } as const;
 
 /** The client id the development API key belongs to. */
-export const DEV_CLIENT_ID = 'dev';
-
-/** A presented API key shorter than this is refused as configuration, since it is guessable. */
-const MIN_API_KEY_LENGTH = 16;
+export const DEV_CLIENT_ID = DEV_API_CLIENT_ID;
 
 /** What the ingest app reads from the environment besides `parseConfig`. */
 export interface IngestSettings {
-  /** `HL7GW_DEV_API_KEY`: the one API key accepted, bound to client `dev`. Required. */
-  devApiKey: string;
   /** `HL7GW_MAX_BATCH_BYTES`: the largest batch body accepted. */
   maxBatchBytes: number;
   /**
@@ -41,16 +36,8 @@ export interface IngestSettings {
  * setting that is missing or malformed.
  */
 export function parseIngestSettings(env: Environment): IngestSettings {
-  const devApiKey = env.HL7GW_DEV_API_KEY?.trim() ?? '';
-  if (devApiKey === '') {
-    throw new ConfigError('HL7GW_DEV_API_KEY', 'is required: the API key clients send');
-  }
-  if (devApiKey.length < MIN_API_KEY_LENGTH) {
-    throw new ConfigError('HL7GW_DEV_API_KEY', `must be at least ${MIN_API_KEY_LENGTH} characters`);
-  }
-
+  // API keys (HL7GW_API_KEYS, HL7GW_DEV_API_KEY) are the route pipeline's: parseHttpSettings.
   return {
-    devApiKey,
     maxBatchBytes: positiveInteger(env, 'HL7GW_MAX_BATCH_BYTES', INGEST_DEFAULTS.maxBatchBytes),
     duplicateWindowMs: positiveInteger(
       env,

@@ -7,7 +7,7 @@ import type { HttpRequest } from '@azure/functions';
 import { GatewayError, isGatewayId, type MessageStatus, type StatusRecord } from '@hl7gw/platform';
 
 import type { Deps } from '../deps.js';
-import { authenticate, handled, type RequestHandler } from '../http/edge.js';
+import { authenticate, handled, mayRead, type RequestHandler } from '../http/edge.js';
 import { jsonResponse } from '../http/respond.js';
 import { batchStatusUrl } from './submit-batch.js';
 import { messageStatusUrl } from './submit-message.js';
@@ -49,7 +49,7 @@ export function createGetMessageStatus(deps: Deps): RequestHandler {
     const id = idParam(request, 'message');
 
     const record = await deps.statuses.get(id);
-    if (record === undefined || record.clientId !== client.clientId) throw notFound('message');
+    if (record === undefined || !mayRead(client, record.clientId)) throw notFound('message');
     return jsonResponse(200, { ...record, statusUrl: messageStatusUrl(id) });
   });
 }
@@ -61,7 +61,7 @@ export function createGetBatchStatus(deps: Deps): RequestHandler {
     const batchId = idParam(request, 'batch');
 
     const batch = await deps.batches.get(batchId);
-    if (batch === undefined || batch.clientId !== client.clientId) throw notFound('batch');
+    if (batch === undefined || !mayRead(client, batch.clientId)) throw notFound('batch');
     const records = await readAll(deps, batch.memberIds);
 
     const counts: Partial<Record<MessageStatus, number>> = {};

@@ -7,7 +7,14 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import { isHl7ParseError, parseBatch, type BatchMember, type Hl7Batch } from '@hl7gw/hl7-core';
-import { GatewayError, inboundMessageId, type GatewayErrorCode } from '@hl7gw/platform';
+import {
+  GatewayError,
+  inboundMessageId,
+  requireFacility,
+  type GatewayErrorCode,
+  type Principal,
+  type RequestLimits,
+} from '@hl7gw/platform';
 
 import type { Deps } from '../deps.js';
 import { enqueueMany, type Enqueued, type Submission } from '../enqueue.js';
@@ -78,14 +85,14 @@ export function createSubmitBatch(deps: Deps): RequestHandler {
       throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', detail);
     }
     const body = await readBody(request, deps.settings.maxBatchBytes);
-    const batch = readBatch(body, deps.config.maxMessageBytes);
+    const batch = readBatch(body, deps.config.maxMessageBytes, deps.security.settings.limits);
 
     const batchId = deps.ids();
-    const { submissions, rejected } = sortMembers(batch, {
-      clientId: client.clientId,
-      traceparent: trace.traceparent,
-      batchId,
-    });
+    const { submissions, rejected } = sortMembers(
+      batch,
+      { clientId: client.clientId, traceparent: trace.traceparent, batchId },
+      client.principal,
+    );
     if (isAtomic(request) && rejected.length > 0) {
       const error = new GatewayError(
         'BATCH_REJECTED',
@@ -131,11 +138,15 @@ export function createSubmitBatch(deps: Deps): RequestHandler {
 /**
  * Reads the batch structure; members are parsed on their own and may fail alone.
  * @throws GatewayError `NOT_HL7` for input that is no HL7 at all, `BATCH_INVALID` for a
- *   broken structure, `PAYLOAD_TOO_LARGE` for too many members.
+ *   broken structure, `PAYLOAD_TOO_LARGE` for more members than `HL7GW_MAX_BATCH_MEMBERS`.
  */
-function readBatch(body: Uint8Array, maxMessageBytes: number): Hl7Batch {
+function readBatch(
+  body: Uint8Array,
+  maxMessageBytes: number,
+  limits: Pick<RequestLimits, 'maxBatchMembers'>,
+): Hl7Batch {
   try {
-    return parseBatch(body, { maxLength: maxMessageBytes });
+    return parseBatch(body, { maxLength: maxMessageBytes, maxMembers: limits.maxBatchMembers });
   } catch (thrown) {
     const error = toGatewayError(thrown);
     if (isHl7ParseError(thrown) && error.code === 'PARSE_ERROR') {
@@ -148,10 +159,14 @@ function readBatch(body: Uint8Array, maxMessageBytes: number): Hl7Batch {
   }
 }
 
-/** Splits members into submissions and rejections, in batch order. */
+/**
+ * Splits members into submissions and rejections, in batch order; a member for a sending
+ * facility (MSH-4) the caller does not own is rejected with `FACILITY_NOT_ALLOWED`.
+ */
 function sortMembers(
   batch: Hl7Batch,
   context: Pick<Submission, 'clientId' | 'traceparent' | 'batchId'>,
+  principal: Principal,
 ): { submissions: { position: number; submission: Submission }[]; rejected: RejectedMember[] } {
   const submissions: { position: number; submission: Submission }[] = [];
   const rejected: RejectedMember[] = [];
@@ -160,6 +175,7 @@ function sortMembers(
   for (const member of batch.members) {
     try {
       const submission = toSubmission(member, context);
+      requireFacility(principal, submission.header.sendingFacility);
       const identity = inboundMessageId(submission.header);
       const first = positionOf.get(identity);
       if (first !== undefined) {

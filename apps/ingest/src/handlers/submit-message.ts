@@ -4,7 +4,7 @@
  * message is the processor's job, so a slow downstream never slows a lab system down.
  */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { childFor, type GatewayError } from '@hl7gw/platform';
+import { childFor, requireFacility, type GatewayError } from '@hl7gw/platform';
 
 import { commitAccept, commitError } from '../ack.js';
 import type { Deps } from '../deps.js';
@@ -40,8 +40,9 @@ export function messageStatusUrl(id: string): string {
 /**
  * Builds the handler. Answers `202` with `SubmitMessageAnswer` (or a CA ACK for clients
  * accepting HL7); `401`, `413`, `415` as problem details; `400` `NOT_HL7`/`PARSE_ERROR` and
- * `422` `VALIDATION_FAILED` (MSH-9, MSH-10 or MSH-12 missing) as problem details or a CR
- * ACK; `503` `DEPENDENCY_UNAVAILABLE` with `Retry-After` when storage or the bus is down.
+ * `422` `VALIDATION_FAILED` (MSH-9, MSH-10 or MSH-12 missing) and `403`
+ * `FACILITY_NOT_ALLOWED` (MSH-4 not the caller's) as problem details or a CR ACK; `503`
+ * `DEPENDENCY_UNAVAILABLE` with `Retry-After` when storage or the bus is down.
  */
 export function createSubmitMessage(deps: Deps): RequestHandler {
   return handled(deps, 'submitMessage', async (request, _context, { trace, log }) => {
@@ -54,6 +55,7 @@ export function createSubmitMessage(deps: Deps): RequestHandler {
       const read = readMessage(raw);
       header = read.header;
       requireRoutingFields(header);
+      requireFacility(client.principal, header.sendingFacility);
       const archive = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
       const submission = { header, text: read.text, clientId: client.clientId, ...trace };
       enqueued = await enqueueOne(deps, submission, archive);

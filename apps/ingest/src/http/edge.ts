@@ -10,11 +10,12 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import {
-  API_KEY_HEADER,
+  ALL_FACILITIES,
   childFor,
   GatewayError,
-  type ApiKeyClient,
   type AuditEvent,
+  type Principal,
+  type RouteCall,
 } from '@hl7gw/platform';
 
 import type { Deps, Logger } from '../deps.js';
@@ -22,11 +23,18 @@ import { toGatewayError } from './errors.js';
 import { problemResponse } from './respond.js';
 import { traceOf, type RequestTrace } from './trace.js';
 
-/** An HTTP handler as `@azure/functions` calls it. */
+/**
+ * An HTTP handler as `@azure/functions` calls it; behind the route pipeline it also gets
+ * the call, carrying the authenticated principal.
+ */
 export type RequestHandler = (
   request: HttpRequest,
   context: InvocationContext,
+  call?: RouteCall,
 ) => Promise<HttpResponseInit>;
+
+/** The authenticated caller of a request: as the pipeline found it, or why there is none. */
+const callers = new WeakMap<HttpRequest, Principal | unknown>();
 
 /** What the edge hands a handler body. */
 export interface RequestScope {
@@ -55,7 +63,8 @@ export const AUDIT_ACTIONS: Readonly<Record<string, string>> = {
 /** Wraps `body` so that every throw is normalised, logged and answered once. */
 export function handled(deps: Deps, name: string, body: HandlerBody): RequestHandler {
   const auditAction = AUDIT_ACTIONS[name];
-  return async (request, context) => {
+  return async (request, context, call) => {
+    await identify(deps, request, call);
     const trace = traceOf(request, context);
     const log = childFor(deps.logger, { traceId: trace.traceId }).child({ handler: name });
     const audit = (event: Omit<AuditEvent, 'actor' | 'ip' | 'traceId'>) => {
@@ -106,21 +115,54 @@ export function handled(deps: Deps, name: string, body: HandlerBody): RequestHan
   };
 }
 
-/**
- * The client a request's API key belongs to.
- * @throws GatewayError `UNAUTHENTICATED`.
- */
-export function authenticate(deps: Deps, request: HttpRequest): ApiKeyClient {
-  return deps.apiKeys.verify(request.headers.get(API_KEY_HEADER));
+/** Who is calling: the client id status records carry, and the principal itself. */
+export interface Caller {
+  /** The API-key client id or the Entra object id. */
+  clientId: string;
+  /** Roles and facilities. */
+  principal: Principal;
 }
 
-/** The client id of the request's API key, or `anonymous`. */
-function actorOf(deps: Deps, request: HttpRequest): string {
-  try {
-    return deps.apiKeys.verify(request.headers.get(API_KEY_HEADER)).clientId;
-  } catch {
-    return 'anonymous';
+/**
+ * Records the request's caller: the pipeline's principal, or (for a handler called
+ * without the pipeline, as tests do) the outcome of authenticating its credentials now.
+ */
+async function identify(deps: Deps, request: HttpRequest, call: RouteCall | undefined) {
+  if (call !== undefined) {
+    if (call.principal !== undefined) callers.set(request, call.principal);
+    return;
   }
+  try {
+    callers.set(request, await deps.security.authenticator.authenticate(request.headers));
+  } catch (error) {
+    callers.set(request, error);
+  }
+}
+
+/**
+ * The caller of a request.
+ * @throws GatewayError `UNAUTHENTICATED` (or the authentication error met) when there is none.
+ */
+export function authenticate(_deps: Deps, request: HttpRequest): Caller {
+  const found = callers.get(request);
+  if (isPrincipal(found)) return { clientId: found.id, principal: found };
+  if (found instanceof Error) throw found;
+  throw new GatewayError('UNAUTHENTICATED', 'Send a Bearer token or an x-api-key header');
+}
+
+/** True when `caller` may read what client `owner` submitted: its own, or every facility's. */
+export function mayRead(caller: Caller, owner: string | undefined): boolean {
+  return caller.clientId === owner || caller.principal.facilities === ALL_FACILITIES;
+}
+
+function isPrincipal(value: unknown): value is Principal {
+  return typeof value === 'object' && value !== null && 'roles' in value && 'id' in value;
+}
+
+/** The id of the request's caller, or `anonymous`. */
+function actorOf(_deps: Deps, request: HttpRequest): string {
+  const found = callers.get(request);
+  return isPrincipal(found) ? found.id : 'anonymous';
 }
 
 /** Logs a refused request: client errors at `info`, a dependency down or a bug at `error`. */

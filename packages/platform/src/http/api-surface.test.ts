@@ -85,7 +85,7 @@ describe('an app API surface', () => {
       security: [{ entraId: ['Results.Read'] }, { apiKey: ['Results.Read'] }],
       'x-roles': ['Results.Read'],
       'x-rate-limit-class': 'read',
-      'x-audit-action': 'thing.read',
+      'x-audit-actions': ['thing.read'],
     });
     expect(Object.keys(operation.responses as object)).toEqual([
       '200',

@@ -154,7 +154,7 @@ function operation(route: RouteDeclaration): Record<string, unknown> {
     ...(anonymous
       ? {}
       : { 'x-rate-limit-class': route.routeClass ?? ('read' satisfies RouteClass) }),
-    ...(typeof route.audit === 'string' ? { 'x-audit-action': route.audit } : {}),
+    ...(auditActions(route).length === 0 ? {} : { 'x-audit-actions': auditActions(route) }),
     parameters: parameters(route),
     ...(route.requestBody === undefined
       ? {}
@@ -166,6 +166,14 @@ function operation(route: RouteDeclaration): Record<string, unknown> {
         }),
     responses,
   };
+}
+
+/** The audit actions a call of the route may write. */
+function auditActions(route: RouteDeclaration): string[] {
+  return [
+    ...(typeof route.audit === 'string' ? [route.audit] : []),
+    ...(route.auditedByHandler ?? []),
+  ];
 }
 
 function parameters(route: RouteDeclaration): unknown[] {

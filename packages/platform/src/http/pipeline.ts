@@ -54,6 +54,14 @@ export function securedHandler(
       sec = security();
     } catch (error) {
       context.error(`${declaration.name}: the app is misconfigured: ${errorName(error)}`);
+      // Anonymous routes (health, documentation) still answer: a probe should see the app.
+      if (declaration.roles === 'anonymous') {
+        const call: RouteCall = { principal: undefined, ...trace, audit: async () => {} };
+        return finish(
+          await handler(request, context, call),
+          baseHeaders(declaration, request, undefined),
+        );
+      }
       const failure = new GatewayError('INTERNAL_ERROR', 'The gateway is misconfigured');
       return finish(problem(failure, trace.traceId), baseHeaders(declaration, request, undefined));
     }

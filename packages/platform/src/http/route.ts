@@ -91,6 +91,11 @@ export interface RouteDeclaration {
    * request choosing it (undefined: no entry for this call).
    */
   audit?: string | ((request: HttpRequest) => string | undefined);
+  /**
+   * Audit actions the handler writes itself (it knows the resource or the outcome better):
+   * documented with the route, never written by the pipeline.
+   */
+  auditedByHandler?: readonly string[];
   /** Answers may be cached (documents, static files); otherwise `Cache-Control: no-store`. */
   cacheable?: boolean;
 }
