@@ -9,7 +9,7 @@
  * sessions, so no trigger here is session-enabled, though the inbound queue is.
  */
 import { app } from '@azure/functions';
-import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING } from '@hl7gw/platform';
+import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING, tracedInvocations } from '@hl7gw/platform';
 
 import { createDeps, type Deps } from './deps.js';
 import { createBulkReplay } from './handlers/bulk-replay.js';
@@ -23,6 +23,9 @@ import { createSummaryReport } from './handlers/summary-report.js';
 import { parseDeadletterSettings } from './settings.js';
 
 let deps: Deps | undefined;
+
+// Every invocation runs in a span of this app's telemetry: a park continues the message's trace.
+app.hook.preInvocation(tracedInvocations('deadletter'));
 
 /** A handler built from the process's `Deps` on its first call. */
 function lazy<A extends unknown[], R>(build: (deps: Deps) => (...args: A) => R) {

@@ -4,7 +4,13 @@
  * a dead letter delivered twice (the trigger's lock lost, a retry after a storage
  * failure) is parked once.
  */
-import { childFor, isPlatformError, parkedBlobName, type ParkedRecord } from '@hl7gw/platform';
+import {
+  childFor,
+  currentTelemetry,
+  isPlatformError,
+  parkedBlobName,
+  type ParkedRecord,
+} from '@hl7gw/platform';
 
 import { classify } from './classify.js';
 import type { Deps } from './deps.js';
@@ -87,11 +93,14 @@ export async function park(
 
   if (facts.gatewayId !== undefined) await markDeadLettered(deps, facts.gatewayId, code, log);
 
-  // The hl7gw.deadletters metric is counted from this line until metrics are wired.
+  currentTelemetry()?.metrics.deadLettered({
+    category,
+    code,
+    messageType: facts.messageType,
+    sendingFacility: facts.sendingFacility,
+  });
   log.info(
     {
-      metric: 'hl7gw.deadletters',
-      count: 1,
       parkedId: parked.id,
       category,
       code,

@@ -11,6 +11,7 @@
  * the second copy).
  */
 import {
+  currentTelemetry,
   ENVELOPE_VERSION,
   GatewayError,
   isPlatformError,
@@ -141,6 +142,7 @@ async function replayInbound(deps: Deps, request: ReplayRequest): Promise<Replay
   await deps.statuses.transition(id, 'queued');
 
   await settle(deps, record, id, record.id);
+  countReplay(record, 'inbound', request.corrected !== undefined);
   return { id, replayOf: record.id, replayCount, target: 'inbound', status: 'queued' };
 }
 
@@ -175,6 +177,7 @@ async function republishResult(deps: Deps, request: ReplayRequest): Promise<Repl
   await deps.statuses.transition(id, 'processed', 'republished');
 
   await settle(deps, record, id, gatewayIdOfParked(record.id));
+  countReplay(record, 'results', false);
   return { id, replayOf: record.id, replayCount, target: 'results', status: 'processed' };
 }
 
@@ -206,6 +209,18 @@ async function settle(
       isPlatformError(error) && (error.code === 'NOT_FOUND' || error.code === 'INVALID_TRANSITION');
     if (!absent) throw error;
   }
+}
+
+/** Counts one replay: its category, and `outcome` `replayed` or `corrected`. */
+function countReplay(record: ParkedRecord, target: string, corrected: boolean): void {
+  currentTelemetry()?.metrics.replayed({
+    category: record.category,
+    code: record.reason,
+    messageType: record.messageType,
+    sendingFacility: record.sendingFacility,
+    outcome: corrected ? 'corrected' : 'replayed',
+    entity: target,
+  });
 }
 
 async function parkedContent(deps: Deps, id: string): Promise<string> {

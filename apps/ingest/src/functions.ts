@@ -5,7 +5,7 @@
  * checks roles and rate limits itself (health and documentation need no credentials).
  */
 import { app } from '@azure/functions';
-import { ApiSurface } from '@hl7gw/platform';
+import { ApiSurface, tracedInvocations } from '@hl7gw/platform';
 
 import { createConvert } from './handlers/convert.js';
 import { createGetBatchStatus, createGetMessageStatus } from './handlers/get-status.js';
@@ -34,6 +34,9 @@ api.route(CONVERT, lazily(createConvert));
 api.route(HEALTH, createHealthAlive());
 api.route(HEALTH_READY, lazily(createHealthReady));
 api.publish();
+
+// Every invocation runs in a span of this app's telemetry (server span per request).
+app.hook.preInvocation(tracedInvocations('ingest'));
 
 // Closing the bus connection lets a host stop without waiting on an open socket.
 app.hook.appTerminate(() => closeShared());

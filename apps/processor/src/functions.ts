@@ -4,7 +4,7 @@
  * built on the first invocation, so loading this module connects to nothing.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING } from '@hl7gw/platform';
+import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING, tracedInvocations } from '@hl7gw/platform';
 
 import { createDeps } from './deps.js';
 import { createProcessInbound, type ProcessInbound } from './handlers/process-inbound.js';
@@ -13,6 +13,9 @@ import { createDeliveryRuntime, type DeliveryRuntime } from './delivery/delivery
 import { parseDestinations } from './delivery/destinations.js';
 
 let processInbound: ProcessInbound | undefined;
+
+// Every invocation runs in a consumer span continuing the message's trace.
+app.hook.preInvocation(tracedInvocations('processor'));
 
 // The same setting `parseConfig` reads, so the trigger and the bus agree on the queue.
 const inboundQueue = process.env.HL7GW_INBOUND_QUEUE?.trim() || CONFIG_DEFAULTS.inboundQueue;

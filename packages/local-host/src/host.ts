@@ -283,6 +283,7 @@ export function createHost(options: HostOptions = {}): LocalHost {
       }
       const before = app.functions.size;
       setSystemLogSink(systemLog);
+      app.beginApp();
       try {
         await captureRegistrations(app, () => importSource(source));
       } catch (error) {

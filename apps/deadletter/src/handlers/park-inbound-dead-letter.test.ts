@@ -87,7 +87,7 @@ describe('the inbound dead-letter handler', () => {
 
     const lines = logs.lines();
     expect(lines).toContainEqual(
-      expect.objectContaining({ metric: 'hl7gw.deadletters', count: 1, category: 'validation' }),
+      expect.objectContaining({ msg: 'dead letter parked', category: 'validation' }),
     );
     const audit = auditBlobService({
       kind: 'connection-string',

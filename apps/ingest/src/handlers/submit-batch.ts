@@ -8,6 +8,8 @@
 import type { HttpRequest } from '@azure/functions';
 import { isHl7ParseError, parseBatch, type BatchMember, type Hl7Batch } from '@hl7gw/hl7-core';
 import {
+  currentTelemetry,
+  GATEWAY_ERRORS,
   GatewayError,
   inboundMessageId,
   requireFacility,
@@ -24,6 +26,7 @@ import { authenticate, handled, type RequestHandler } from '../http/edge.js';
 import { toGatewayError } from '../http/errors.js';
 import { HL7_MEDIA_TYPE, mediaTypeOf, TEXT_MEDIA_TYPE } from '../http/media.js';
 import { jsonResponse, problemResponse } from '../http/respond.js';
+import { countReceived } from '../metrics.js';
 
 /** An accepted member. */
 export interface AcceptedMember {
@@ -93,6 +96,7 @@ export function createSubmitBatch(deps: Deps): RequestHandler {
       { clientId: client.clientId, traceparent: trace.traceparent, batchId },
       client.principal,
     );
+    countBatch(batch.members.length, submissions, rejected);
     if (isAtomic(request) && rejected.length > 0) {
       const error = new GatewayError(
         'BATCH_REJECTED',
@@ -121,6 +125,9 @@ export function createSubmitBatch(deps: Deps): RequestHandler {
 
     const accepted = submissions.map(({ position, submission }, index) =>
       acceptedMember(position, submission, enqueued[index] as Enqueued),
+    );
+    submissions.forEach(({ submission }, index) =>
+      countReceived(submission.header, enqueued[index] as Enqueued),
     );
     log
       .child({ batchId })
@@ -156,6 +163,24 @@ function readBatch(
       });
     }
     throw error;
+  }
+}
+
+/** Records the batch size and each refused member (a refusal is counted once, here). */
+function countBatch(
+  size: number,
+  submissions: { submission: Submission }[],
+  rejected: RejectedMember[],
+): void {
+  const metrics = currentTelemetry()?.metrics;
+  const facility = submissions[0]?.submission.header.sendingFacility;
+  metrics?.batchSize(size, {
+    outcome: rejected.length === 0 ? 'accepted' : 'partial',
+    ...(facility === undefined ? {} : { sendingFacility: facility }),
+  });
+  for (const member of rejected) {
+    const code = member.code as GatewayErrorCode;
+    metrics?.rejected({ code, category: GATEWAY_ERRORS[code]?.category ?? 'unknown' });
   }
 }
 

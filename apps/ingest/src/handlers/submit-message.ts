@@ -15,6 +15,7 @@ import { toGatewayError } from '../http/errors.js';
 import { wantsAckOnError, wantsAckOnSuccess } from '../http/media.js';
 import { readMessageBody } from '../http/message-body.js';
 import { hl7Response, jsonResponse } from '../http/respond.js';
+import { countReceived, countRejected } from '../metrics.js';
 
 /** The JSON answer to an accepted message. */
 export interface SubmitMessageAnswer {
@@ -61,12 +62,14 @@ export function createSubmitMessage(deps: Deps): RequestHandler {
       enqueued = await enqueueOne(deps, submission, archive);
     } catch (thrown) {
       const error = toGatewayError(thrown);
+      countRejected(error, header);
       const ack = wantsAckOnError(request) ? commitError(deps, error, { header, raw }) : undefined;
       if (ack === undefined) throw error;
       logRejection(log, error);
       return hl7Response(error.spec.httpStatus, ack, retryHeaders(deps, error));
     }
 
+    countReceived(header, enqueued);
     const messageLog = childFor(log, {
       gatewayId: enqueued.id,
       controlId: header.controlId,

@@ -16,9 +16,11 @@ import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import { parse, profileFor, toResult, validate } from '@hl7gw/hl7-core';
 import {
   childFor,
+  currentTelemetry,
   decodeInbound,
   GATEWAY_ERRORS,
   type Bus,
+  type MetricAttributes,
   type ReceivedInbound,
   type StatusStore,
 } from '@hl7gw/platform';
@@ -77,6 +79,7 @@ async function processMessage(
     const log = childFor(deps.logger, { busMessageId: String(message.messageId ?? '') });
     await actions.deadletter(message, undefined, failure.code, failure.description);
     logDeadLettered(log, failure, undefined);
+    recordDuration(deps, startedMs, { outcome: 'dead-lettered', ...codeOf(failure) });
     return;
   }
 
@@ -87,6 +90,10 @@ async function processMessage(
     busMessageId: inbound.messageId,
     traceId: properties.traceparent.split('-')[1],
   });
+  const header = {
+    messageType: properties.messageType,
+    sendingFacility: properties.sendingFacility,
+  };
   const facts = {
     messageType: properties.messageType,
     sendingFacility: properties.sendingFacility,
@@ -100,6 +107,7 @@ async function processMessage(
     const failure = permanentFailure(error);
     if (failure === undefined) {
       log.error({ ...facts, outcome: 'retry', err: error }, 'processing failed; the bus retries');
+      recordDuration(deps, startedMs, { ...header, outcome: 'retry' });
       throw error;
     }
     await recordStatus(deps.statuses, envelope.id, 'dead-lettered', {
@@ -109,12 +117,20 @@ async function processMessage(
     });
     await actions.deadletter(message, undefined, failure.code, failure.description);
     logDeadLettered(log, failure, facts);
+    recordDuration(deps, startedMs, { ...header, outcome: 'dead-lettered', ...codeOf(failure) });
     return;
   }
 
   await actions.complete(message);
 
   const nowMs = deps.clock.now().getTime();
+  const metrics = currentTelemetry()?.metrics;
+  const published = outcome === 'published' ? 'published' : 'duplicate';
+  metrics?.processed({ ...header, outcome: published });
+  metrics?.processingDuration(nowMs - startedMs, { ...header, outcome: published });
+  if (outcome === 'published') {
+    metrics?.endToEndDuration(nowMs - Date.parse(envelope.receivedAt), header);
+  }
   if (outcome === 'already-processed') {
     log.info({ ...facts, outcome: 'duplicate' }, 'already processed; completed without publishing');
     return;
@@ -123,7 +139,6 @@ async function processMessage(
     {
       ...facts,
       outcome: 'processed',
-      metric: 'hl7gw.messages.processed',
       processingMs: nowMs - startedMs,
       endToEndMs: nowMs - Date.parse(envelope.receivedAt),
     },
@@ -176,6 +191,20 @@ async function publishResult(
   return 'published';
 }
 
+/** The processor's time on a message that did not publish (dead-lettered or retried). */
+function recordDuration(
+  deps: ProcessInboundDeps,
+  startedMs: number,
+  attributes: MetricAttributes,
+): void {
+  const elapsedMs = deps.clock.now().getTime() - startedMs;
+  currentTelemetry()?.metrics.processingDuration(elapsedMs, attributes);
+}
+
+function codeOf(failure: PermanentFailure): MetricAttributes {
+  return { code: failure.code, category: GATEWAY_ERRORS[failure.code].category };
+}
+
 function logDeadLettered(
   log: Deps['logger'],
   failure: PermanentFailure,
@@ -185,7 +214,6 @@ function logDeadLettered(
     {
       ...facts,
       outcome: 'dead-lettered',
-      metric: 'hl7gw.deadletters',
       code: failure.code,
       category: GATEWAY_ERRORS[failure.code].category,
       location: failure.location,

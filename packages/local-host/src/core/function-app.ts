@@ -24,6 +24,8 @@ export interface RegisteredFunction {
   trigger: RpcBindingInfo;
   metadata: FunctionMetadata;
   callback: FunctionCallback;
+  /** Which `load` registered it: invocation hooks apply to their own app's functions only. */
+  appIndex: number;
 }
 
 const TRIGGER_KINDS: Record<string, TriggerKind> = {
@@ -79,6 +81,16 @@ export class FunctionApp implements RegistrationTarget {
   /** Shared by every hook of the app, as the Functions worker's `appHookData`. */
   readonly appHookData: Record<string, unknown> = {};
   readonly #hooks = new Map<HookName, Set<HookCallback>>();
+  readonly #hookApps = new Map<HookCallback, number>();
+  #appIndex = 0;
+
+  /**
+   * Starts capturing a new app. In Azure each app is a Function App of its own, so the
+   * invocation hooks one app registers (tracing, say) never run for another's functions.
+   */
+  beginApp(): void {
+    this.#appIndex += 1;
+  }
 
   /**
    * Adds a function after checking its trigger and bindings.
@@ -101,7 +113,7 @@ export class FunctionApp implements RegistrationTarget {
     checkBindings(metadata, kind);
     if (kind === 'serviceBus') checkServiceBusTrigger(metadata, trigger);
 
-    this.functions.set(name, { name, kind, trigger, metadata, callback });
+    this.functions.set(name, { name, kind, trigger, metadata, callback, appIndex: this.#appIndex });
     return { dispose: () => this.functions.delete(name) };
   }
 
@@ -113,16 +125,25 @@ export class FunctionApp implements RegistrationTarget {
       this.#hooks.set(name, callbacks);
     }
     callbacks.add(callback);
+    this.#hookApps.set(callback, this.#appIndex);
     return { dispose: () => callbacks.delete(callback) };
   }
 
-  /** The hooks registered under `name`, in registration order. */
-  hooks(name: HookName): HookCallback[] {
-    return [...(this.#hooks.get(name) ?? [])];
+  /**
+   * The hooks registered under `name`, in registration order; with `fn`, only those its
+   * own app registered.
+   */
+  hooks(name: HookName, fn?: RegisteredFunction): HookCallback[] {
+    const all = [...(this.#hooks.get(name) ?? [])];
+    return fn === undefined ? all : all.filter((hook) => this.#hookApps.get(hook) === fn.appIndex);
   }
 
-  /** Runs the hooks registered under `name` one after another, awaiting each. */
-  async runHooks(name: HookName, context: Record<string, unknown>): Promise<void> {
-    for (const hook of this.hooks(name)) await hook(context);
+  /** Runs the hooks registered under `name` (for `fn`'s app) one after another. */
+  async runHooks(
+    name: HookName,
+    context: Record<string, unknown>,
+    fn?: RegisteredFunction,
+  ): Promise<void> {
+    for (const hook of this.hooks(name, fn)) await hook(context);
   }
 }

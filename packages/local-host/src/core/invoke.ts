@@ -45,7 +45,7 @@ function logThroughHooks(
       hookData: {},
       appHookData: app.appHookData,
     };
-    for (const hook of app.hooks('log')) hook(hookContext);
+    for (const hook of app.hooks('log', fn)) hook(hookContext);
 
     const hostLevel = toHostLogLevel(hookContext.level as RpcLogLevel);
     if (!hostLevel) return;
@@ -111,7 +111,7 @@ export async function invokeFunction(
   };
   coreCtx.state = 'preInvocationHooks';
   try {
-    await app.runHooks('preInvocation', pre);
+    await app.runHooks('preInvocation', pre, fn);
   } finally {
     coreCtx.state = undefined;
   }
@@ -134,7 +134,7 @@ export async function invokeFunction(
 
   coreCtx.state = 'postInvocationHooks';
   try {
-    await app.runHooks('postInvocation', post);
+    await app.runHooks('postInvocation', post, fn);
   } finally {
     coreCtx.state = undefined;
   }

@@ -202,6 +202,8 @@ function messageStart(telemetry: Telemetry, invocation: InvocationLike, input: u
     name: `process ${facts.entity}`,
     kind: SpanKind.CONSUMER,
     attributes: {
+      // Application Insights names a consumer's Request only from this attribute.
+      'ai.operation.name': `process ${facts.entity}`,
       'messaging.system': 'servicebus',
       'messaging.operation.type': 'process',
       'messaging.destination.name': facts.entity,
