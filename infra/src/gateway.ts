@@ -11,6 +11,7 @@ import { standardTags, type StackContext } from './context.js';
 import { createFunctionApp, createPlans, type FunctionApp } from './function-apps.js';
 import { assignHipaaPolicy, enableDefender } from './governance.js';
 import { createVault, SECRETS, type SecretSetting } from './keyvault.js';
+import { createMonitoring } from './monitoring.js';
 import { createNetwork, createPrivateEndpoints } from './network.js';
 import { createObservability } from './observability.js';
 import { grant, type BuiltInRole, type GrantRecord } from './roles.js';
@@ -268,6 +269,19 @@ export function createGateway(inputs: GatewayInputs): GatewayOutputs {
     ]);
   }
   if (apim !== undefined) createIngestApi(ctx, apim, apps.ingest.site.defaultHostName);
+  createMonitoring(ctx, {
+    resourceGroupId: group.id,
+    workspaceId: workspace.id,
+    appInsightsId: appInsights.id,
+    serviceBusNamespaceId: bus.namespace.id,
+    storageAccountId: store.account.id,
+    functionApps: Object.fromEntries(
+      APP_NAMES.map((name) => [
+        name,
+        { id: apps[name].site.id, hostName: apps[name].site.defaultHostName },
+      ]),
+    ) as Record<AppName, { id: pulumi.Output<string>; hostName: pulumi.Output<string> }>,
+  });
   if (settings.defender) enableDefender(ctx, inputs.subscriptionId);
   if (settings.hipaaPolicy) assignHipaaPolicy(ctx, group.id);
 

@@ -80,6 +80,12 @@ export interface StackSettings {
   defender: boolean;
   /** `hipaaPolicy`: assign the built-in HIPAA/HITRUST initiative to the resource group. */
   hipaaPolicy: boolean;
+  /** `budgetMonthlyAmount`: the resource group's monthly budget, in the billing currency. */
+  budgetMonthlyAmount: number;
+  /** `budgetStartDate`: first day of the month the budget counts from (`YYYY-MM-01`). */
+  budgetStartDate: string;
+  /** `alertEmails`: who the action group mails for alerts and budget thresholds. */
+  alertEmails: string[];
 }
 
 /** The defaults every stack starts from; a stack file overrides what differs. */
@@ -118,6 +124,9 @@ export const SETTINGS_DEFAULTS: Omit<StackSettings, 'environment' | 'owner' | 'c
   },
   defender: false,
   hipaaPolicy: false,
+  budgetMonthlyAmount: 500,
+  budgetStartDate: '2026-01-01',
+  alertEmails: [],
 };
 
 /** A stack setting that is missing or malformed; the message names the key. */
@@ -177,7 +186,14 @@ export function parseSettings(get: ConfigLookup): StackSettings {
     apiManagement: apiManagement(get),
     defender: bool(get, 'defender', d.defender),
     hipaaPolicy: bool(get, 'hipaaPolicy', d.hipaaPolicy),
+    budgetMonthlyAmount: integer(get, 'budgetMonthlyAmount', d.budgetMonthlyAmount, 1, 10_000_000),
+    budgetStartDate: text(get, 'budgetStartDate', d.budgetStartDate),
+    alertEmails: strings(get, 'alertEmails', d.alertEmails, /^[^\s@]+@[^\s@]+$/),
   };
+
+  if (!/^\d{4}-\d{2}-01$/.test(settings.budgetStartDate)) {
+    throw new SettingsError('budgetStartDate', 'must be the first day of a month, YYYY-MM-01');
+  }
 
   if (settings.rawCoolAfterDays >= settings.rawRetentionDays) {
     throw new SettingsError('rawCoolAfterDays', 'must be below rawRetentionDays');

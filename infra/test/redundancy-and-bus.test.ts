@@ -179,3 +179,35 @@ describe('dev', () => {
     );
   });
 });
+
+describe.each(['dev', 'staging', 'prod'])('budget of %s', (stack) => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack(stackSettings(stack));
+  });
+
+  it('sets the stack file amount on the resource group, alerting at 80% and 100%', () => {
+    const [budget] = run.ofType('azure-native:consumption:Budget');
+    expect(budget!.inputs).toMatchObject({
+      scope: run.ofType('azure-native:resources:ResourceGroup')[0]!.id,
+      amount: run.settings.budgetMonthlyAmount,
+      timeGrain: 'Monthly',
+      category: 'Cost',
+    });
+    const notifications = Object.values(
+      budget!.inputs.notifications as Record<
+        string,
+        { threshold: number; thresholdType: string; contactGroups: string[]; enabled: boolean }
+      >,
+    );
+    const actual = notifications
+      .filter((n) => n.thresholdType === 'Actual')
+      .map((n) => n.threshold);
+    expect(actual.sort()).toEqual([100, 80]);
+    const actionGroup = run.ofType('azure-native:monitor:ActionGroup')[0]!;
+    for (const notification of notifications) {
+      expect(notification.enabled).toBe(true);
+      expect(notification.contactGroups).toEqual([actionGroup.id]);
+    }
+  });
+});

@@ -25,6 +25,7 @@ const UNTAGGED_TYPES = new Set([
   'azure-native:authorization:RoleAssignment',
   'azure-native:authorization:PolicyAssignment',
   'azure-native:security:Pricing',
+  'azure-native:consumption:Budget',
   'azure-native:web:WebAppFtpAllowed',
   'azure-native:web:WebAppScmAllowed',
   'azure-native:web:WebAppFtpAllowedSlot',
