@@ -1,10 +1,13 @@
 /**
  * The audit log: append-only, hash-chained JSON lines in Azure append blobs, one blob per
  * writing instance per UTC day (`audit/YYYY/MM/DD/<instance>.jsonl`), so instances never
- * contend for a blob. Within an instance appends are serialised, and each one is a single
- * append block made on the condition that the blob still ends where this writer thinks it
- * does; a stranger's append in between is detected, the chain re-read, and the entry
- * re-linked. The line format is in `audit-entry.ts`; the verifier in `audit-verify.ts`.
+ * contend for a blob. Within an instance appends are serialised: entries that arrive while
+ * an append is in flight are chained and written together in the next append block (a
+ * group commit), so a burst of refusals costs one storage round trip per batch rather than
+ * per entry. Each append is made on the condition that the blob still ends where this
+ * writer thinks it does; a stranger's append in between is detected, the chain re-read,
+ * and the entries re-linked. The line format is in `audit-entry.ts`; the verifier in
+ * `audit-verify.ts`.
  *
  * This log never writes message content: entries carry ids and codes only.
  */
@@ -25,6 +28,15 @@ export const DEFAULT_AUDIT_CONTAINER = 'hl7gw-audit';
 
 /** How many times one append is re-linked after other writers got in first. */
 const MAX_RELINKS = 5;
+
+/** The most entries one append block carries. */
+const MAX_ENTRIES_PER_BLOCK = 200;
+
+/**
+ * The most entries waiting to be written. Beyond it `append` refuses at once: a flood of
+ * refusals must not grow memory without bound while storage is slow.
+ */
+export const MAX_PENDING_AUDIT_ENTRIES = 10_000;
 
 /** The tail read when resuming a blob; doubled until it holds a whole line. */
 const TAIL_WINDOW_BYTES = 8 * 1024;
@@ -47,6 +59,15 @@ export interface AuditLogOptions {
   clock?: Clock;
   /** How hard storage is retried; `DEFAULT_STORAGE_RETRY` when absent. */
   retry?: StorageRetry;
+}
+
+/** An entry waiting for its append. */
+interface Pending {
+  event: AuditEvent;
+  at: Date;
+  name: string;
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 /** Where this writer believes its current blob ends. */
@@ -94,7 +115,8 @@ export class AuditLog implements AuditWriter {
   readonly #instance: string;
   readonly #clock: Clock;
   #head: Head | undefined;
-  #queue: Promise<void> = Promise.resolve();
+  #pending: Pending[] = [];
+  #writing = false;
   #created: Promise<void> | undefined;
 
   /** Wraps an existing client; prefer `fromConnection`. */
@@ -117,42 +139,84 @@ export class AuditLog implements AuditWriter {
     return this.#instance;
   }
 
-  /** Appends one entry after every earlier `append` of this log has finished. */
+  /**
+   * Appends one entry after every earlier `append` of this log; resolves once it is in
+   * storage. Entries keep their call order and are dated when `append` is called.
+   */
   append(event: AuditEvent): Promise<void> {
-    const run = this.#queue.then(() => this.#appendNow(event));
-    // One failed append must not wedge the ones queued behind it.
-    this.#queue = run.catch(() => undefined);
-    return run;
+    if (this.#pending.length >= MAX_PENDING_AUDIT_ENTRIES) {
+      return Promise.reject(
+        new PlatformError('STORAGE_UNAVAILABLE', 'the audit log is behind; the entry is refused'),
+      );
+    }
+    const at = this.#clock.now();
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ event, at, name: auditBlobName(at, this.#instance), resolve, reject });
+      if (!this.#writing) void this.#drain();
+    });
   }
 
-  async #appendNow(event: AuditEvent): Promise<void> {
-    const at = this.#clock.now();
-    const name = auditBlobName(at, this.#instance);
+  /** Writes what is pending, a block at a time, until nothing is. */
+  async #drain(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#pending.length > 0) {
+        const name = (this.#pending[0] as Pending).name;
+        // One block per blob: entries of the next day start that day's chain.
+        let count = 0;
+        while (
+          count < this.#pending.length &&
+          count < MAX_ENTRIES_PER_BLOCK &&
+          this.#pending[count]?.name === name
+        ) {
+          count++;
+        }
+        const batch = this.#pending.splice(0, count);
+        try {
+          await this.#appendBlock(name, batch);
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+        }
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  async #appendBlock(name: string, batch: Pending[]): Promise<void> {
     const blob = this.#container.getAppendBlobClient(name);
 
     for (let attempt = 0; attempt <= MAX_RELINKS; attempt++) {
       const head = this.#head?.name === name ? this.#head : await this.#open(name);
-      const { line, hash } = formatAuditEntry(event, head.seq, at, head.prev);
-      const bytes = Buffer.from(`${line}\n`, 'utf8');
+      let prev = head.prev;
+      const lines = batch.map((entry, index) => {
+        const formatted = formatAuditEntry(entry.event, head.seq + index, entry.at, prev);
+        prev = formatted.hash;
+        return `${formatted.line}\n`;
+      });
+      const bytes = Buffer.from(lines.join(''), 'utf8');
 
       try {
         await blob.appendBlock(bytes, bytes.byteLength, {
           conditions: { appendPosition: head.offset },
         });
-        this.#head = { name, seq: head.seq + 1, prev: hash, offset: head.offset + bytes.length };
+        this.#head = {
+          name,
+          seq: head.seq + batch.length,
+          prev,
+          offset: head.offset + bytes.byteLength,
+        };
         return;
       } catch (error) {
         // Whatever happened, the blob may have moved on: re-read it before the next append.
         this.#head = undefined;
         if (!isAppendPositionConflict(error)) throw toPlatformError(error, 'storage');
 
-        // A retried request whose first try landed looks like a conflict: check for our line.
+        // A retried request whose first try landed looks like a conflict: check for our block.
         const reread = await this.#open(name);
-        if (reread.prev === hash) {
-          this.#head = reread;
-          return;
-        }
         this.#head = reread;
+        if (reread.prev === prev) return;
       }
     }
     throw new PlatformError('CONFLICT', 'the audit blob kept changing under this writer');

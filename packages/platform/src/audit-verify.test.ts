@@ -210,8 +210,11 @@ describe('verifyAuditBlob', () => {
     expect(verify(day().slice(0, 3), 5).break).toMatchObject({ line: 4, reason: 'block-count' });
   });
 
-  it('finds a blob rewritten in one upload', () => {
-    expect(verify(day(), 1).break).toMatchObject({ reason: 'block-count' });
+  it('accepts entries grouped into fewer appends than lines, as the writer groups them', () => {
+    expect(verify(day(), 2).break).toBeUndefined();
+  });
+
+  it('finds a blob rewritten as a block blob', () => {
     const report = verifyAuditBlob(NAME, Buffer.from(day().join('')), { blobType: 'BlockBlob' });
     expect(report.break).toMatchObject({ line: 0, reason: 'not-append-blob' });
   });

@@ -3,11 +3,13 @@
  * per blob, the first line whose chain breaks. It checks, line by line, that each entry
  * is whole, that its own hash matches its content (a changed byte), that its `prev` is the
  * hash of the line before or the blob's genesis value (a removed, inserted or reordered
- * line), that `seq` counts from 0 and that `at` falls on the blob's day. Then, since the
- * writer makes one append block per entry, that the blob's committed block count equals
- * its line count (lines removed from the end), and that the blob is an append blob.
+ * line), that `seq` counts from 0 and that `at` falls on the blob's day. Then that the
+ * blob is an append blob, and that it has no more committed blocks than lines (every
+ * append of the writer carries one or more whole entries, so more blocks than lines means
+ * lines were taken away).
  *
- * What a hash chain cannot show is in `docs/security.md`: a whole blob deleted, or a blob
+ * What a hash chain cannot show is in `docs/security.md`: a whole blob deleted, lines
+ * removed from the end of a blob by someone who rewrites it append by append, or a blob
  * rewritten by someone who recomputes every hash.
  */
 import type { ContainerClient } from '@azure/storage-blob';
@@ -32,7 +34,7 @@ export type AuditBreakReason =
   | 'wrong-day'
   /** The blob does not end with a newline: its last entry was cut. */
   | 'truncated'
-  /** The committed block count differs from the number of lines: lines removed or merged. */
+  /** More committed blocks than lines: lines were removed. */
   | 'block-count'
   /** The blob is not an append blob, so it was rewritten. */
   | 'not-append-blob';
@@ -136,9 +138,9 @@ export function verifyAuditBlob(
   }
 
   const blocks = facts.committedBlockCount;
-  if (blocks !== undefined && blocks !== lines.length) {
-    const detail = `the blob received ${blocks} appends but holds ${lines.length} lines`;
-    return fail(Math.min(blocks, lines.length) + 1, 'block-count', detail, lines.length);
+  if (blocks !== undefined && blocks > lines.length) {
+    const detail = `the blob received ${blocks} appends but holds only ${lines.length} lines`;
+    return fail(lines.length + 1, 'block-count', detail, lines.length);
   }
   return { blob: name, verifiedEntries: lines.length };
 }
