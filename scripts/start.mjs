@@ -2,6 +2,7 @@
 // Service Bus-compatible broker (data under .data/), loads the three apps' real function
 // registrations, and serves HTTP on 127.0.0.1. Ctrl-C stops it gracefully.
 import { randomBytes } from 'node:crypto';
+import { clearInterval, setInterval } from 'node:timers';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,7 +35,30 @@ const running = await localHost.runLocalHost({
   serviceBusConfigPath: join(root, 'config', 'servicebus.json'),
   host: { port, log: localHost.consoleHostLog('warn') },
 });
-localHost.stopOnSignals(running.stop, (line) => console.error(`npm start: ${line}`));
+// One line every 10 s while messages flow, from the apps' own metrics in this process.
+const platform = await import(
+  pathToFileURL(join(root, 'packages', 'platform', 'dist', 'index.js')).href
+);
+let last = '';
+const summary = setInterval(async () => {
+  const now = await platform.metricsSummary();
+  const key = `${now.received}/${now.processed}/${now.deadLettered}/${now.rejected}`;
+  if (key === last) return;
+  last = key;
+  const p95 = now.p95ProcessingMs === undefined ? '-' : `${now.p95ProcessingMs} ms`;
+  console.log(
+    `${new Date().toISOString()}  received ${now.received}  processed ${now.processed}  ` +
+      `dead-lettered ${now.deadLettered}  rejected ${now.rejected}  p95 processing <= ${p95}`,
+  );
+}, 10_000);
+summary.unref();
+localHost.stopOnSignals(
+  async () => {
+    clearInterval(summary);
+    await running.stop();
+  },
+  (line) => console.error(`npm start: ${line}`),
+);
 
 const api = `${running.host.baseUrl}/api`;
 console.log(`
