@@ -1,15 +1,17 @@
 /**
  * What the deadletter handlers need, built once per process from configuration: the bus,
- * the stores, the status table scan for reports, the clock, ids, the logger, the API
- * key verifier and the audit log. Handlers receive a `Deps` and never know which host or bus they run on.
+ * the stores, the status table scan for reports, the clock, ids, the logger, the route
+ * pipeline's security (API keys, Entra ID, rate limits) and the audit log. Handlers
+ * receive a `Deps` and never know which host or bus they run on.
  */
 import {
-  ApiKeyVerifier,
   AuditLog,
   BlobStore,
   Bus,
   createLogger,
+  createRouteSecurity,
   DEFAULT_TABLE_NAMES,
+  DEV_API_CLIENT_ID,
   newGatewayId,
   ParkedStore,
   parseAuditSettings,
@@ -22,6 +24,7 @@ import {
   type Environment,
   type GatewayConfig,
   type IdGenerator,
+  type RouteSecurity,
   type StorageRetry,
 } from '@hl7gw/platform';
 
@@ -32,7 +35,7 @@ import { StatusScan } from './status-scan.js';
 export type AppLogger = ReturnType<typeof createLogger>;
 
 /** The client id the development API key is bound to. */
-export const DEV_CLIENT_ID = 'dev';
+export const DEV_CLIENT_ID = DEV_API_CLIENT_ID;
 
 /** Everything a deadletter handler may use. */
 export interface Deps {
@@ -56,8 +59,8 @@ export interface Deps {
   ids: IdGenerator;
   /** The app's logger; handlers log through children of it. */
   logger: AppLogger;
-  /** Checks API keys. */
-  apiKeys: ApiKeyVerifier;
+  /** The route pipeline's authentication, rate limits and HTTP settings. */
+  security: RouteSecurity;
   /** The append-only audit log: operator actions and every read of raw content. */
   audit: AuditWriter;
 }
@@ -87,15 +90,15 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
       service: 'deadletter',
       environment: config.environment,
     });
-  if (settings.devApiKey === undefined) {
-    logger.warn('HL7GW_DEV_API_KEY is not set: every operator API call will be refused');
-  }
-
   const retry = options.storageRetry === undefined ? {} : { retry: options.storageRetry };
   const blobs = BlobStore.fromConnection(config.storage, retry);
   const audit =
     options.audit ??
     AuditLog.fromConnection(config.storage, { ...parseAuditSettings(env, 'deadletter'), ...retry });
+  const security = createRouteSecurity(env, { logger, audit });
+  if (security.settings.apiKeyClients.length === 0 && security.settings.entra === undefined) {
+    logger.warn('no API key and no Entra ID tenant is configured: every API call will be refused');
+  }
   return {
     config,
     settings,
@@ -109,11 +112,7 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
     clock: systemClock,
     ids: newGatewayId,
     logger,
-    apiKeys: new ApiKeyVerifier(
-      settings.devApiKey === undefined
-        ? []
-        : [{ key: settings.devApiKey, clientId: DEV_CLIENT_ID }],
-    ),
+    security,
     audit,
   };
 }

@@ -7,9 +7,17 @@
  * the inbound queue and results topic from `HL7GW_INBOUND_QUEUE` / `HL7GW_RESULTS_TOPIC`,
  * the subscriptions from `HL7GW_RESULT_SUBSCRIPTIONS`. Dead-letter queues have no
  * sessions, so no trigger here is session-enabled, though the inbound queue is.
+ *
+ * The operator API is declared in `routes.ts` and registered behind the route pipeline
+ * (authentication, roles, rate limits), `anonymous` to the Functions host.
  */
 import { app } from '@azure/functions';
-import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING, tracedInvocations } from '@hl7gw/platform';
+import {
+  ApiSurface,
+  CONFIG_DEFAULTS,
+  SERVICE_BUS_SETTING,
+  tracedInvocations,
+} from '@hl7gw/platform';
 
 import { createDeps, type Deps } from './deps.js';
 import { createBulkReplay } from './handlers/bulk-replay.js';
@@ -20,6 +28,15 @@ import { createParkResultDeadLetter } from './handlers/park-result-dead-letter.j
 import { createPurgeDeadLetter } from './handlers/purge-dead-letter.js';
 import { createReplayDeadLetter } from './handlers/replay-dead-letter.js';
 import { createSummaryReport } from './handlers/summary-report.js';
+import {
+  BULK_REPLAY,
+  DEADLETTER_API,
+  GET_DEAD_LETTER,
+  LIST_DEAD_LETTERS,
+  PURGE_DEAD_LETTER,
+  REPLAY_DEAD_LETTER,
+  SUMMARY_REPORT,
+} from './routes.js';
 import { parseDeadletterSettings } from './settings.js';
 
 let deps: Deps | undefined;
@@ -55,44 +72,16 @@ for (const subscription of resultSubscriptions) {
   });
 }
 
-app.http('listDeadLetters', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/deadletters',
-  handler: lazy(createListDeadLetters),
+const api = new ApiSurface({
+  app: 'deadletter',
+  info: DEADLETTER_API,
+  security: () => (deps ??= createDeps()).security,
 });
 
-app.http('bulkReplayDeadLetters', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'v1/deadletters/replay',
-  handler: lazy(createBulkReplay),
-});
-
-app.http('getDeadLetter', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/deadletters/{id}',
-  handler: lazy(createGetDeadLetter),
-});
-
-app.http('purgeDeadLetter', {
-  methods: ['DELETE'],
-  authLevel: 'anonymous',
-  route: 'v1/deadletters/{id}',
-  handler: lazy(createPurgeDeadLetter),
-});
-
-app.http('replayDeadLetter', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'v1/deadletters/{id}/replay',
-  handler: lazy(createReplayDeadLetter),
-});
-
-app.http('summaryReport', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/reports/summary',
-  handler: lazy(createSummaryReport),
-});
+api.route(LIST_DEAD_LETTERS, lazy(createListDeadLetters));
+api.route(BULK_REPLAY, lazy(createBulkReplay));
+api.route(GET_DEAD_LETTER, lazy(createGetDeadLetter));
+api.route(PURGE_DEAD_LETTER, lazy(createPurgeDeadLetter));
+api.route(REPLAY_DEAD_LETTER, lazy(createReplayDeadLetter));
+api.route(SUMMARY_REPORT, lazy(createSummaryReport));
+api.publish();

@@ -1,5 +1,5 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { ApiKeyVerifier, PlatformError, type AuditEvent } from '@hl7gw/platform';
+import { createRouteSecurity, hashApiKey, PlatformError, type AuditEvent } from '@hl7gw/platform';
 import { captureLogs } from '@hl7gw/platform/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -21,7 +21,19 @@ function deps(down: boolean) {
   };
   const partial = {
     logger: logs.logger,
-    apiKeys: new ApiKeyVerifier([{ key: KEY, clientId: 'ops' }]),
+    security: createRouteSecurity(
+      {
+        HL7GW_API_KEYS: JSON.stringify([
+          {
+            clientId: 'ops',
+            roles: ['DeadLetters.Manage'],
+            facilities: [],
+            keyHashes: [hashApiKey(KEY)],
+          },
+        ]),
+      },
+      { logger: logs.logger },
+    ),
     audit,
   };
   return { deps: partial as unknown as Deps, written, logs };

@@ -1,7 +1,7 @@
 /**
- * The edge of every operator API function: the API key is checked, the trace id read,
- * a per-request logger made, and any throw normalised once into problem details. The
- * handlers inside only return results or throw.
+ * The edge of every operator API function, inside the route pipeline: the caller taken
+ * from the pipeline, the trace id read, a per-request logger made, and any throw
+ * normalised once into problem details. The handlers inside only return results or throw.
  *
  * It also writes the audit log: every authentication failure, and every call of an action
  * that named its audit action (`operator.auditAs`), whatever its outcome. The entry is
@@ -11,11 +11,12 @@ import { randomBytes } from 'node:crypto';
 
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import {
-  API_KEY_HEADER,
   childFor,
   GatewayError,
   type AuditEvent,
   type AuditOutcome,
+  type Principal,
+  type RouteCall,
 } from '@hl7gw/platform';
 
 import type { AppLogger, Deps } from '../deps.js';
@@ -42,10 +43,11 @@ export interface Operator {
   audit(event: Pick<AuditEvent, 'action' | 'resource' | 'outcome' | 'code'>): Promise<void>;
 }
 
-/** An HTTP function as `@azure/functions` calls it. */
+/** An HTTP function as `@azure/functions` calls it, and the route pipeline (with the call). */
 export type HttpHandler = (
   request: HttpRequest,
   context: InvocationContext,
+  call?: RouteCall,
 ) => Promise<HttpResponseInit>;
 
 /** What an operator endpoint does once the caller is known. */
@@ -60,7 +62,7 @@ export type OperatorAction = (
  * text the logger scrubs); none of them echo request content.
  */
 export function operatorEndpoint(deps: Deps, action: OperatorAction): HttpHandler {
-  return async (request, context) => {
+  return async (request, context, call) => {
     const given = context.traceContext?.traceParent;
     const traceparent = given && TRACEPARENT.test(given) ? given : newTraceparent();
     const traceId = traceparent.split('-')[1] as string;
@@ -73,10 +75,10 @@ export function operatorEndpoint(deps: Deps, action: OperatorAction): HttpHandle
       deps.audit.append({ ...event, actor, traceId, ...(ip === undefined ? {} : { ip }) });
 
     try {
-      const client = deps.apiKeys.verify(request.headers.get(API_KEY_HEADER));
-      actor = client.clientId;
+      const principal = await callerOf(deps, request, call);
+      actor = principal.id;
       const operator: Operator = {
-        clientId: client.clientId,
+        clientId: principal.id,
         traceId,
         traceparent,
         log,
@@ -121,6 +123,23 @@ export function operatorEndpoint(deps: Deps, action: OperatorAction): HttpHandle
       return problemResponse(error, traceId);
     }
   };
+}
+
+/**
+ * The caller: the principal the route pipeline authenticated (it checked the role and the
+ * rate limit too), or, called without the pipeline, the request's own credentials.
+ * @throws GatewayError `UNAUTHENTICATED`.
+ */
+async function callerOf(
+  deps: Deps,
+  request: HttpRequest,
+  call: RouteCall | undefined,
+): Promise<Principal> {
+  if (call?.principal !== undefined) return call.principal;
+  if (call !== undefined) {
+    throw new GatewayError('UNAUTHENTICATED', 'Send a Bearer token or an x-api-key header');
+  }
+  return deps.security.authenticator.authenticate(request.headers);
 }
 
 /** The outcome and code of an audited call that ended in `error`. */

@@ -69,6 +69,8 @@ export function securedHandler(
     const headers = baseHeaders(declaration, request, sec);
     const ip = clientIp(request);
     const resource = request.params.id ?? declaration.route;
+    // Refusals name the path asked for (without the query, whose values might be data).
+    const path = new URL(request.url).pathname;
 
     const audit = async (event: Omit<AuditEvent, 'ip' | 'traceId'>): Promise<void> => {
       await sec.audit?.append({
@@ -105,7 +107,7 @@ export function securedHandler(
             await auditRefusal({
               actor: 'anonymous',
               action: 'auth.failure',
-              resource: declaration.name,
+              resource: path,
               outcome: 'denied',
               code: error.code,
             });
@@ -118,7 +120,7 @@ export function securedHandler(
           await auditRefusal({
             actor: principal.id,
             action: 'auth.forbidden',
-            resource: declaration.name,
+            resource: path,
             outcome: 'denied',
             code: 'FORBIDDEN',
           });
@@ -136,7 +138,7 @@ export function securedHandler(
           await auditRefusal({
             actor: principal.id,
             action: 'ratelimit.refused',
-            resource: declaration.name,
+            resource: path,
             outcome: 'denied',
             code: 'RATE_LIMITED',
           });
