@@ -8,6 +8,7 @@ import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING, tracedInvocations } from '@hl7gw/
 
 import { createDeps } from './deps.js';
 import { createProcessInbound, type ProcessInbound } from './handlers/process-inbound.js';
+import { processorApi } from './api.js';
 import type { ServiceBusMessageContext } from './settlement.js';
 import { createDeliveryRuntime, type DeliveryRuntime } from './delivery/delivery-runtime.js';
 import { parseDestinations } from './delivery/destinations.js';
@@ -55,3 +56,6 @@ for (const destination of parseDestinations(process.env)) {
     },
   });
 }
+
+// The document and docs page every app serves; the processor declares no route of its own.
+processorApi.publish();
