@@ -20,6 +20,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
 import {
   childFor,
+  currentTelemetry,
   decodeResult,
   encodeResult,
   GATEWAY_ERRORS,
@@ -304,13 +305,17 @@ function logOutcome(
 ): void {
   const level = outcome === 'dead-lettered' ? 'warn' : 'info';
   const code = typeof facts.code === 'string' ? (facts.code as GatewayErrorCode) : undefined;
+  currentTelemetry()?.metrics.delivered({
+    outcome,
+    destination: deps.destination.name,
+    ...(code === undefined ? {} : { code, category: GATEWAY_ERRORS[code].category }),
+  });
   log[level](
     {
       ...facts,
       destination: deps.destination.name,
       destinationKind: deps.destination.kind,
       outcome,
-      metric: 'hl7gw.deliveries',
       ...(code === undefined ? {} : { category: GATEWAY_ERRORS[code].category }),
     },
     `delivery ${outcome}`,

@@ -31,6 +31,7 @@ export const METRIC_ATTRIBUTES = {
   category: 'category',
   code: 'code',
   entity: 'entity',
+  destination: 'destination',
 } as const;
 
 /** Attribute values a metric may carry; absent ones are left out. */
@@ -47,6 +48,8 @@ export interface MetricAttributes {
   code?: string;
   /** The bus entity (for `hl7gw.bus.lag`). */
   entity?: string;
+  /** The downstream destination's configured name (for `hl7gw.deliveries`). */
+  destination?: string;
 }
 
 /**
