@@ -24,6 +24,9 @@ import {
 /** The development API key every test gateway accepts. */
 export const TEST_API_KEY = 'e2e-test-key-0123456789abcdef';
 
+const UNLIMITED = { ratePerSecond: 1_000_000, burst: 1_000_000 };
+const UNLIMITED_RATES = { submit: UNLIMITED, read: UNLIMITED, operator: UNLIMITED };
+
 /** What to start. */
 export interface GatewayOptions {
   /** Subscriptions on `hl7-results` besides the configured ones; `RESULTS_SUBSCRIPTION` by default. */
@@ -58,7 +61,11 @@ export function appSettings(
     ServiceBusConnection: serviceBus,
     HL7GW_DEV_API_KEY: TEST_API_KEY,
     HL7GW_ENVIRONMENT: 'test',
-    HL7GW_LOG_LEVEL: 'error',
+    // Tests provoke failures on purpose; HL7GW_TEST_LOG_LEVEL shows the apps' logs when wanted.
+    HL7GW_LOG_LEVEL: process.env.HL7GW_TEST_LOG_LEVEL ?? 'silent',
+    // The load and crash tests send a thousand messages and read a thousand statuses as fast
+    // as they can; the per-client limits are not what they test (a test may set its own).
+    HL7GW_RATE_LIMITS: JSON.stringify({ default: UNLIMITED_RATES }),
     // The deadletter app also parks what dead-letters on the test subscriptions.
     HL7GW_RESULT_SUBSCRIPTIONS: [
       'integrators',
