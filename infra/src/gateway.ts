@@ -86,12 +86,17 @@ export function createGateway(inputs: GatewayInputs): GatewayOutputs {
     .subscriptions.map((subscription) => subscription.name);
 
   const extraSettings: Record<AppName, Record<string, string>> = {
-    ingest: { HL7GW_INBOUND_QUEUE: inboundQueue, HL7GW_RESULTS_TOPIC: resultsTopic },
+    ingest: {
+      HL7GW_INBOUND_QUEUE: inboundQueue,
+      HL7GW_RESULTS_TOPIC: resultsTopic,
+      HL7GW_AUDIT_CONTAINER: AUDIT_CONTAINER,
+    },
     processor: { HL7GW_INBOUND_QUEUE: inboundQueue, HL7GW_RESULTS_TOPIC: resultsTopic },
     deadletter: {
       HL7GW_INBOUND_QUEUE: inboundQueue,
       HL7GW_RESULTS_TOPIC: resultsTopic,
       HL7GW_RESULT_SUBSCRIPTIONS: resultSubscriptions.join(','),
+      HL7GW_AUDIT_CONTAINER: AUDIT_CONTAINER,
     },
   };
 

@@ -170,6 +170,10 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
       immutabilityPeriodSinceCreationInDays: run.settings.auditRetentionDays,
       allowProtectedAppendWrites: true,
     });
+    // The apps that write the audit log write it into that very container.
+    for (const site of run.ofType(WEB_APP).filter((s) => !s.name.endsWith('-processor'))) {
+      expect(appSettings(site).HL7GW_AUDIT_CONTAINER, site.name).toBe(policy!.inputs.containerName);
+    }
   });
 
   it('purges raw, claim and parked content after the configured days', () => {
