@@ -170,9 +170,15 @@ async function republishResult(deps: Deps, request: ReplayRequest): Promise<Repl
   );
 
   // A new gateway id is a new bus messageId, so the topic's duplicate detection lets it in.
+  // The copy is addressed to the subscription it was dead-lettered on (deliveryRetryFor):
+  // the other subscriptions took the result the first time and must not see it twice.
+  const subscription = record.sourceEntity.slice(
+    `${deps.config.entities.resultsTopic}/subscriptions/`.length,
+  );
   await deps.bus.publishResult({
     ...result,
     traceparent: result.traceparent ?? request.traceparent,
+    retryFor: subscription,
   });
   await deps.statuses.transition(id, 'processed', 'republished');
 

@@ -311,9 +311,11 @@ describe('a result dead-lettered on a subscription', () => {
       const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
       expect(message?.messageId).toBe(answer.json.id);
       expect(message?.body).toEqual(JSON.parse(JSON.stringify(result.document)));
+      // Addressed to the subscription it was dead-lettered on, and to no other.
       expect(message?.applicationProperties).toMatchObject({
         sendingFacility: facility,
         abnormal: false,
+        deliveryRetryFor: 'integrators',
       });
       await receiver.completeMessage(message!);
     } finally {

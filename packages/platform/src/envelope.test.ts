@@ -217,6 +217,13 @@ describe('result message', () => {
     expect(decoded).toEqual({ ...RESULT, sessionId: 's1', deliveryCount: 1 });
   });
 
+  it('addresses a copy to one subscription with deliveryRetryFor', () => {
+    const sent = encodeResult({ ...RESULT, retryFor: 'ehr' });
+
+    expect(sent.applicationProperties).toMatchObject({ deliveryRetryFor: 'ehr' });
+    expect(encodeResult(RESULT).applicationProperties).not.toHaveProperty('deliveryRetryFor');
+  });
+
   it('keeps properties outside the contract off the bus', () => {
     const extra = { ...RESULT.properties, patientName: 'Featherstonehaugh' };
 

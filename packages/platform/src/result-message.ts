@@ -45,6 +45,12 @@ export interface ResultMessage {
   traceparent?: string;
   /** A session id for ordered delivery, normally the inbound message's patient session. */
   sessionId?: string;
+  /**
+   * The one `hl7-results` subscription this copy is for, sent as the `deliveryRetryFor`
+   * application property: a delivery retry or a replay of a result dead-lettered on that
+   * subscription. Every subscription's rule keeps such copies to their own subscription.
+   */
+  retryFor?: string;
 }
 
 /** A result message decoded from a subscription, with the bus's facts about it. */
@@ -76,6 +82,7 @@ export function encodeResult(message: ResultMessage): ServiceBusMessage {
     priority: properties.priority,
   };
   if (message.traceparent !== undefined) applicationProperties.traceparent = message.traceparent;
+  if (message.retryFor !== undefined) applicationProperties.deliveryRetryFor = message.retryFor;
 
   return {
     body: message.document,
