@@ -10,7 +10,8 @@ import { loadBusEntities } from './servicebus-entities.js';
 import { parseSettings } from './settings.js';
 
 const config = new pulumi.Config('hl7gw');
-const settings = parseSettings((key) => config.getObject<unknown>(key) ?? config.get(key));
+// Objects and lists arrive as JSON text; parseSettings reads both.
+const settings = parseSettings((key) => config.get(key));
 const client = authorization.getClientConfigOutput();
 
 const outputs = createGateway({

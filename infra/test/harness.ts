@@ -91,7 +91,7 @@ function computed(type: string, name: string, logical: string): Record<string, u
 }
 
 /** Waits until no resource has been registered for a while: the program has settled. */
-async function settled(count: () => number): Promise<void> {
+export async function settled(count: () => number): Promise<void> {
   let last = -1;
   let quietTurns = 0;
   while (quietTurns < 5) {
