@@ -7,7 +7,7 @@
 import { GatewayError, isPlatformError } from '@hl7gw/platform';
 
 import type { Deps } from '../deps.js';
-import { readFilter, readLimit } from '../http/dead-letter-filter.js';
+import { readContinuationToken, readFilter, readLimit } from '../http/dead-letter-filter.js';
 import { operatorEndpoint } from '../http/operator-endpoint.js';
 import { listParked } from '../list-parked.js';
 
@@ -22,7 +22,7 @@ export function createListDeadLetters(deps: Deps) {
     operator.auditAs('deadletter.list', 'v1/deadletters');
     const query = readFilter((name) => request.query.get(name));
     const limit = readLimit(request.query.get('limit'), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    const next = request.query.get('next') ?? undefined;
+    const next = readContinuationToken(request.query.get('next'));
 
     try {
       const page = await listParked(deps.parked, query, limit, next);

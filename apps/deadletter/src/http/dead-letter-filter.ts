@@ -69,6 +69,28 @@ export function readLimit(value: unknown, fallback: number, max: number): number
   return limit;
 }
 
+/**
+ * A `next` token as this API hands them out: the storage SDK's continuation token, base64
+ * of a JSON object. Anything else is refused here, since the SDK fails on it with an error
+ * that looks like a storage outage. Throws `GatewayError` `BAD_REQUEST`.
+ */
+export function readContinuationToken(value: string | null): string | undefined {
+  if (value === null || value === '') return undefined;
+  let decoded: unknown;
+  try {
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) throw new SyntaxError('not base64');
+    decoded = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+  } catch (error) {
+    throw new GatewayError('BAD_REQUEST', 'next is not a continuation token from this API', {
+      cause: error,
+    });
+  }
+  if (!isObject(decoded)) {
+    throw new GatewayError('BAD_REQUEST', 'next is not a continuation token from this API');
+  }
+  return value;
+}
+
 /** An ISO 8601 time with a zone. Throws `GatewayError` `BAD_REQUEST` when it is not one. */
 export function parseTime(value: unknown, name: string): Date {
   const time = typeof value === 'string' && ISO_TIME.test(value) ? new Date(value) : undefined;
