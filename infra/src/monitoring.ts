@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as consumption from '@pulumi/azure-native/consumption/index.js';
 import * as monitor from '@pulumi/azure-native/monitor/index.js';
 
+import { createAlerting, type Alerting } from './alerting.js';
 import type { StackContext } from './context.js';
 import type { AppName } from './settings.js';
 
@@ -32,9 +33,11 @@ export interface MonitoringInputs {
 export interface Monitoring {
   actionGroupId: pulumi.Output<string>;
   budgetName: pulumi.Output<string>;
+  /** The alert rules, their action groups, the availability test and the workbooks. */
+  alerting: Alerting;
 }
 
-/** Creates the action group and the budget. */
+/** Creates the on-call action group, the budget, and the alerting of `createAlerting`. */
 export function createMonitoring(ctx: StackContext, inputs: MonitoringInputs): Monitoring {
   const { settings } = ctx;
   const actionGroup = new monitor.ActionGroup(`${ctx.prefix}-oncall`, {
@@ -73,5 +76,18 @@ export function createMonitoring(ctx: StackContext, inputs: MonitoringInputs): M
     ),
   });
 
-  return { actionGroupId: actionGroup.id, budgetName: budget.name };
+  // Alert routing (critical pages, warnings mail) comes from infra/monitoring's data; until
+  // the stacks name pager phones or a paging webhook, both routes mail the alert list.
+  const alerting = createAlerting({
+    prefix: ctx.prefix,
+    resourceGroupName: ctx.resourceGroupName,
+    location: ctx.location,
+    tags: ctx.tags,
+    appInsightsId: inputs.appInsightsId,
+    healthUrl: pulumi.interpolate`https://${inputs.functionApps.ingest.hostName}/api/health`,
+    warningEmails: settings.alertEmails,
+    criticalEmails: settings.alertEmails,
+  });
+
+  return { actionGroupId: actionGroup.id, budgetName: budget.name, alerting };
 }
