@@ -10,7 +10,12 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+// The package is CommonJS, and Node cannot see `HttpRequest` as a named export of it.
+import functions, {
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
 
 import type { AuditEvent, AuditOutcome } from '../audit-writer.js';
 import { holdsAnyRole, type Principal } from '../auth/principal.js';
@@ -289,7 +294,7 @@ async function readText(request: HttpRequest, limitBytes: number): Promise<strin
 
 /** The request again, with its body (already read) as `text`. */
 function copyWithBody(request: HttpRequest, text: string): HttpRequest {
-  return new HttpRequest({
+  return new functions.HttpRequest({
     method: request.method,
     url: request.url,
     headers: Object.fromEntries(request.headers.entries()),
