@@ -61,7 +61,10 @@ export function createConvert(deps: Deps): RequestHandler {
       to === 'hl7'
         ? fromResult(await readDocument(deps, request)).toString()
         : await readMessageBody(request, deps.config.maxMessageBytes);
-    const message = parse(input, { maxLength: deps.config.maxMessageBytes });
+    const message = parse(input, {
+      maxLength: deps.config.maxMessageBytes,
+      maxSegments: deps.security.settings.limits.maxSegments,
+    });
     const { valid, issues } = validate(message, { profile });
     if (!valid) {
       const error = new GatewayError('VALIDATION_FAILED', 'The message breaks validation rules');
