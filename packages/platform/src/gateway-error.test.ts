@@ -27,6 +27,7 @@ describe('GATEWAY_ERRORS', () => {
       'DEPENDENCY_UNAVAILABLE',
       'INTERNAL_ERROR',
       'RATE_LIMITED',
+      'REQUEST_TIMEOUT',
     ]);
   });
 });
