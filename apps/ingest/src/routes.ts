@@ -3,6 +3,7 @@
  * class, body schemas, audit) and what `GET /api/openapi.json` documents.
  */
 import {
+  healthRoutes,
   MESSAGE_STATUSES,
   type ApiInfo,
   type JsonSchema,
@@ -285,37 +286,5 @@ export const CONVERT: RouteDeclaration = {
   },
 };
 
-/** `GET /api/health`. */
-export const HEALTH: RouteDeclaration = {
-  name: 'ingestHealth',
-  method: 'GET',
-  route: 'health',
-  roles: 'anonymous',
-  summary: 'Liveness: the process answers',
-  tags: ['Health'],
-  responses: {
-    200: {
-      description: 'Alive.',
-      content: {
-        [JSON_TYPE]: { schema: { type: 'object', properties: { status: { const: 'ok' } } } },
-      },
-    },
-  },
-};
-
-/** `GET /api/health/ready`. */
-export const HEALTH_READY: RouteDeclaration = {
-  name: 'ingestHealthReady',
-  method: 'GET',
-  route: 'health/ready',
-  roles: 'anonymous',
-  summary: 'Readiness: storage and the bus answer',
-  tags: ['Health'],
-  responses: {
-    200: { description: 'Ready.', content: { [JSON_TYPE]: { schema: { type: 'object' } } } },
-    503: {
-      description: 'A dependency is down.',
-      content: { [JSON_TYPE]: { schema: { type: 'object' } } },
-    },
-  },
-};
+/** `GET /api/health` and `GET /api/health/ready`, declared alike in every app. */
+export const { alive: HEALTH, ready: HEALTH_READY } = healthRoutes('ingest');

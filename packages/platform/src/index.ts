@@ -273,3 +273,4 @@ export {
   OPENAPI_ROUTE,
   type ApiSurfaceOptions,
 } from './http/api-surface.js';
+export { healthRoutes } from './http/health-routes.js';
