@@ -15,7 +15,12 @@ import { startAzurite, type RunningAzurite } from '@hl7gw/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { RESULTS_SUBSCRIPTION, writeBrokerConfig } from '../support/broker-config.js';
-import { appSettings, requireBuiltApps, TEST_API_KEY } from '../support/gateway.js';
+import {
+  appSettings,
+  requireBuiltApps,
+  TEST_API_KEY,
+  TEST_HOST_OPTIONS,
+} from '../support/gateway.js';
 import { countResults, loadMessages, submitAll, tracer, unprocessed } from '../support/load.js';
 import { portOf, startBrokerProcess, type Child } from '../support/processes.js';
 
@@ -40,7 +45,7 @@ beforeAll(async () => {
   host = createHost({
     port: 0,
     serviceBusConnectionString: broker.ready,
-    receiveWaitMs: 200,
+    ...TEST_HOST_OPTIONS,
     log: silentHostLog,
   });
   for (const app of requireBuiltApps()) await host.load(app);
@@ -55,7 +60,8 @@ afterAll(async () => {
 });
 
 describe('the broker stopped and restarted mid-run', () => {
-  it('loses no accepted message and publishes none twice', async () => {
+  // A thousand messages through one host on two shared cores: minutes of headroom, not seconds.
+  it('loses no accepted message and publishes none twice', { timeout: 180_000 }, async () => {
     const trace = tracer('broker-restart');
     const target = () => ({ api: `${host!.baseUrl}/api`, apiKey: TEST_API_KEY });
     const port = portOf(broker!.ready);

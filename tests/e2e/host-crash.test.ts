@@ -51,7 +51,8 @@ afterAll(async () => {
 });
 
 describe('the host killed with SIGKILL mid-run and restarted', () => {
-  it('loses no accepted message and publishes none twice', async () => {
+  // A thousand messages through one host on two shared cores: minutes of headroom, not seconds.
+  it('loses no accepted message and publishes none twice', { timeout: 180_000 }, async () => {
     const trace = tracer('host-crash');
     const apps = requireBuiltApps();
     host = await startHostProcess(apps, env);

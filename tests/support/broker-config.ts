@@ -3,8 +3,10 @@
  * subscriptions on `hl7-results` that a test reads results from, written to a file so a
  * broker in a child process can read the same config.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A subscription a test adds to `hl7-results`. */
 export interface TestSubscription {
@@ -17,8 +19,18 @@ export interface TestSubscription {
 /** The subscription tests read results from unless they name another. */
 export const RESULTS_SUBSCRIPTION: TestSubscription = { name: 'e2e-results' };
 
-/** Where the repository's root is, as a file URL ending in `/`. */
-export const REPO_ROOT = new URL('../../', import.meta.url);
+/**
+ * Where the repository's root is, as a file URL ending in `/`: the nearest folder up with
+ * `pnpm-workspace.yaml`, so the same code works from `tests/support` and compiled elsewhere.
+ */
+export const REPO_ROOT = findRoot(new URL('./', import.meta.url));
+
+function findRoot(from: URL): URL {
+  for (let dir = from; ; dir = new URL('../', dir)) {
+    if (existsSync(fileURLToPath(new URL('pnpm-workspace.yaml', dir)))) return dir;
+    if (dir.pathname === '/') throw new Error('no pnpm-workspace.yaml above tests/support');
+  }
+}
 
 interface ConfigFile {
   UserConfig: {

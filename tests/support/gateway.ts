@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ServiceBusClient } from '@azure/service-bus';
-import { consoleHostLog, createHost, silentHostLog } from '@hl7gw/local-host';
+import { consoleHostLog, createHost, silentHostLog, type HostOptions } from '@hl7gw/local-host';
 import { startAzurite } from '@hl7gw/platform/testing';
 import { loadConfig, startBroker } from '@hl7gw/servicebus-local';
 
@@ -27,12 +27,21 @@ export const TEST_API_KEY = 'e2e-test-key-0123456789abcdef';
 const UNLIMITED = { ratePerSecond: 1_000_000, burst: 1_000_000 };
 const UNLIMITED_RATES = { submit: UNLIMITED, read: UNLIMITED, operator: UNLIMITED };
 
+/**
+ * Host options of every test host. A session is held until it has been idle this long, so
+ * with many patients of a few messages each the 2 s default leaves the processor waiting;
+ * a short one keeps the thousand-message tests quick without changing what they test.
+ */
+export const TEST_HOST_OPTIONS = { receiveWaitMs: 200, sessionIdleTimeoutMs: 250 } as const;
+
 /** What to start. */
 export interface GatewayOptions {
   /** Subscriptions on `hl7-results` besides the configured ones; `RESULTS_SUBSCRIPTION` by default. */
   subscriptions?: TestSubscription[];
   /** More app settings (set in `process.env` before the apps load). */
   env?: Record<string, string>;
+  /** Host options over the harness's own (such as `sessionIdleTimeoutMs`). */
+  host?: HostOptions;
 }
 
 /** A running gateway. */
@@ -126,8 +135,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const host = createHost({
       port: 0,
       serviceBusConnectionString: broker.connectionString,
-      receiveWaitMs: 200,
+      ...TEST_HOST_OPTIONS,
       log: process.env.HL7GW_TEST_HOST_LOG ? consoleHostLog('warn') : silentHostLog,
+      ...options.host,
     });
     for (const module of modules) await host.load(module);
     await host.start();

@@ -7,7 +7,9 @@ const apps = process.argv.slice(2);
 const host = createHost({
   port: 0,
   serviceBusConnectionString: process.env.ServiceBusConnection,
+  // As TEST_HOST_OPTIONS in gateway.ts: a short session idle keeps a thousand messages quick.
   receiveWaitMs: 200,
+  sessionIdleTimeoutMs: 250,
   log: process.env.HL7GW_TEST_HOST_LOG ? consoleHostLog('warn') : silentHostLog,
 });
 for (const app of apps) await host.load(app);
