@@ -1,3 +1,5 @@
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 
 import { PlatformError } from './errors.js';
@@ -172,5 +174,40 @@ describe('logger PHI redaction', () => {
     expect(input.patient).toBe(NAME_FAMILY);
     expect(output.patient).toBe(REDACTED);
     expect(output.self).toBe('[Circular]');
+  });
+});
+
+describe('logger trace ids', () => {
+  const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const SPAN_ID = '00f067aa0ba902b7';
+
+  /** Runs `work` with a span of `TRACE_ID` active, through a real context manager. */
+  function inSpan(work: () => void): void {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const span = trace.wrapSpanContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1 });
+      context.with(trace.setSpan(context.active(), span), work);
+    } finally {
+      context.disable();
+    }
+  }
+
+  it('writes traceId once on a line of a per-message child inside a span', () => {
+    const { logger, text, lines } = captureLogs();
+
+    inSpan(() => childFor(logger, { gatewayId: 'g1', traceId: TRACE_ID }).info('processed'));
+
+    expect(text().match(/"traceId"/g)).toHaveLength(1);
+    expect(lines()[0]).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID });
+  });
+
+  it('takes traceId and spanId from the active span when the logger binds none', () => {
+    const { logger, text, lines } = captureLogs();
+
+    inSpan(() => logger.info('request'));
+
+    expect(text().match(/"traceId"/g)).toHaveLength(1);
+    expect(lines()[0]).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID });
   });
 });

@@ -119,12 +119,16 @@ export function createLogger(options: LoggerOptions): Logger {
   return logger;
 }
 
-/** The active span's trace and span ids, or nothing outside a span. */
-function activeSpanIds(): Record<string, string> {
+/**
+ * The active span's trace and span ids, or nothing outside a span. A per-message child
+ * already binds `traceId`; pino writes bindings and mixin keys side by side, so repeating
+ * it here would put the key on the line twice.
+ */
+function activeSpanIds(_object: object, _level: number, logger: Logger): Record<string, string> {
   const span = trace.getActiveSpan();
   if (span === undefined) return {};
   const { traceId, spanId } = span.spanContext();
-  return { traceId, spanId };
+  return Object.hasOwn(logger.bindings(), 'traceId') ? { spanId } : { traceId, spanId };
 }
 
 /**
