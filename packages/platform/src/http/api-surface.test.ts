@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 import { lintOpenApi } from '../testing/openapi-lint.js';
 import { ApiSurface } from './api-surface.js';
+import { healthRoutes } from './health-routes.js';
 import { createRouteSecurity } from './route-security.js';
 
 function surface(env: Record<string, string> = {}) {
@@ -92,14 +93,22 @@ describe('an app API surface', () => {
       '401',
       '403',
       '404',
+      '413',
       '429',
       '503',
     ]);
   });
 
-  it('passes the Redocly lint with no errors', async () => {
-    const report = await lintOpenApi(surface().api.document());
-    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  it('passes the Redocly lint with no errors and no warnings, health probes included', async () => {
+    const { api } = surface();
+    const { alive, ready } = healthRoutes('sample');
+    api.route(alive, async () => ({ status: 200, jsonBody: { status: 'ok' } }));
+    api.route(ready, async () => ({ status: 200, jsonBody: { status: 'ready' } }));
+
+    const report = await lintOpenApi(api.document());
+
+    expect(report.problems).toEqual([]);
+    expect(api.document().info).toMatchObject({ license: { name: expect.any(String) } });
   });
 
   it('serves the document, the docs page and its assets from the package, not a CDN', async () => {

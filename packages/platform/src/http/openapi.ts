@@ -25,6 +25,15 @@ export interface ApiInfo {
   tags: Record<string, string>;
 }
 
+/**
+ * The license the document states. The repository is private and ships under no public
+ * license, so it says so rather than leave the field out.
+ */
+export const API_LICENSE = {
+  name: 'Proprietary: all rights reserved',
+  identifier: 'LicenseRef-Proprietary',
+} as const;
+
 /** An OpenAPI 3.1 document, as plain JSON. */
 export type OpenApiDocument = Record<string, unknown> & {
   openapi: string;
@@ -91,6 +100,7 @@ export function buildOpenApiDocument(
       title: info.title,
       version: info.version,
       description: info.description,
+      license: API_LICENSE,
     },
     servers: [{ url: '/api', description: 'This gateway' }],
     tags: [...used].sort().map((name) => ({ name, description: info.tags[name] ?? name })),
@@ -132,8 +142,9 @@ function operation(route: RouteDeclaration): Record<string, unknown> {
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status] = toResponse(response, Number(status));
   }
-  const added: number[] = anonymous ? [] : [401, 403, 429, 503];
-  if (route.requestBody !== undefined) added.push(413);
+  // The pipeline refuses a declared Content-Length over the limit on every route, anonymous
+  // ones included, so 413 is a real answer of each.
+  const added: number[] = anonymous ? [413] : [401, 403, 413, 429, 503];
   if (route.requestBody?.content['application/json']?.schema !== undefined) {
     responses['400'] ??= toResponse(
       { description: 'The body breaks its schema or is not JSON (`BAD_REQUEST`).' },
