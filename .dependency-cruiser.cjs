@@ -73,7 +73,8 @@ module.exports = {
     },
     {
       name: 'no-circular',
-      comment: 'A cycle closed only by type imports loads fine and is allowed; a runtime cycle is not.',
+      comment:
+        'A cycle closed only by type imports loads fine and is allowed; a runtime cycle is not.',
       severity: 'error',
       from: {},
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
