@@ -16,6 +16,8 @@ import {
   ParkedStore,
   parseAuditSettings,
   parseConfig,
+  probeBus,
+  probeStorage,
   StatusStore,
   systemClock,
   Table,
@@ -24,6 +26,7 @@ import {
   type Environment,
   type GatewayConfig,
   type IdGenerator,
+  type ReadinessProbe,
   type RouteSecurity,
   type StorageRetry,
 } from '@hl7gw/platform';
@@ -63,6 +66,11 @@ export interface Deps {
   security: RouteSecurity;
   /** The append-only audit log: operator actions and every read of raw content. */
   audit: AuditWriter;
+  /**
+   * Readiness probes of what the app needs: storage (parked records, raw bytes, statuses)
+   * and the bus (a sender on the inbound queue, the path every replay takes).
+   */
+  readiness: { storage: ReadinessProbe; bus: ReadinessProbe };
 }
 
 /** What a caller may choose besides the environment (tests: a captured logger, fast retries). */
@@ -99,12 +107,14 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
   if (security.settings.apiKeyClients.length === 0 && security.settings.entra === undefined) {
     logger.warn('no API key and no Entra ID tenant is configured: every API call will be refused');
   }
+  const bus = Bus.fromConfig(config, blobs);
+  const statuses = StatusStore.fromConnection(config.storage, retry);
   return {
     config,
     settings,
-    bus: Bus.fromConfig(config, blobs),
+    bus,
     blobs,
-    statuses: StatusStore.fromConnection(config.storage, retry),
+    statuses,
     parked: ParkedStore.fromConnection(config.storage, retry),
     statusScan: new StatusScan(
       Table.fromConnection(config.storage, DEFAULT_TABLE_NAMES.status, options.storageRetry),
@@ -114,5 +124,10 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
     logger,
     security,
     audit,
+    readiness: {
+      storage: (timeoutMs) =>
+        probeStorage(config.storage, () => statuses.get('readiness-probe'), timeoutMs),
+      bus: (timeoutMs) => probeBus(bus, config.entities.inboundQueue, timeoutMs),
+    },
   };
 }

@@ -15,6 +15,8 @@ import { app } from '@azure/functions';
 import {
   ApiSurface,
   CONFIG_DEFAULTS,
+  healthAliveHandler,
+  readinessHandler,
   SERVICE_BUS_SETTING,
   tracedInvocations,
 } from '@hl7gw/platform';
@@ -32,6 +34,8 @@ import {
   BULK_REPLAY,
   DEADLETTER_API,
   GET_DEAD_LETTER,
+  HEALTH,
+  HEALTH_READY,
   LIST_DEAD_LETTERS,
   PURGE_DEAD_LETTER,
   REPLAY_DEAD_LETTER,
@@ -84,4 +88,9 @@ api.route(GET_DEAD_LETTER, lazy(createGetDeadLetter));
 api.route(PURGE_DEAD_LETTER, lazy(createPurgeDeadLetter));
 api.route(REPLAY_DEAD_LETTER, lazy(createReplayDeadLetter));
 api.route(SUMMARY_REPORT, lazy(createSummaryReport));
+api.route(HEALTH, healthAliveHandler());
+api.route(
+  HEALTH_READY,
+  readinessHandler(() => (deps ??= createDeps()).readiness),
+);
 api.publish();

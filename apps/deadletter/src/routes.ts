@@ -6,6 +6,7 @@
  */
 import {
   DEAD_LETTER_CATEGORIES,
+  healthRoutes,
   type ApiInfo,
   type JsonSchema,
   type RouteDeclaration,
@@ -26,7 +27,8 @@ export const DEADLETTER_API: ApiInfo = {
     'Every call is written to the audit log.',
   tags: {
     DeadLetters: 'Messages that failed for good, parked for operators.',
-    Reports: 'Summaries over a window of time.',
+    Reports: 'Summaries over a window of time, and metrics.',
+    Health: 'Liveness and readiness probes.',
     Documentation: 'This document and its interactive page.',
   },
 };
@@ -258,3 +260,6 @@ export const SUMMARY_REPORT: RouteDeclaration = {
     400: { description: 'A bad or too long window (`BAD_REQUEST`).' },
   },
 };
+
+/** `GET /api/health` and `GET /api/health/ready`, declared alike in every app. */
+export const { alive: HEALTH, ready: HEALTH_READY } = healthRoutes('deadletter');

@@ -13,6 +13,8 @@ import {
   createRouteSecurity,
   parseAuditSettings,
   parseConfig,
+  probeBus,
+  probeStorage,
   StatusStore,
   systemClock,
   type AuditWriter,
@@ -26,7 +28,6 @@ import {
 } from '@hl7gw/platform';
 
 import { MessageClaims } from './claims.js';
-import { probeBus, probeStorage } from './readiness.js';
 import { parseIngestSettings, type IngestSettings } from './settings.js';
 
 /** The gateway logger type (pino), without depending on pino directly. */
@@ -134,7 +135,8 @@ export function createDeps(env: Environment = process.env, overrides: DepsOverri
     logger,
     audit,
     readiness: {
-      storage: (timeoutMs) => probeStorage(config.storage, statuses, timeoutMs),
+      storage: (timeoutMs) =>
+        probeStorage(config.storage, () => statuses.get('readiness-probe'), timeoutMs),
       bus: (timeoutMs) => probeBus(bus, config.entities.inboundQueue, timeoutMs),
     },
     close: () => bus.close(),

@@ -19,7 +19,10 @@ export const PROCESSOR_API: ApiInfo = {
   description:
     'The processor parses, validates, maps and delivers queued messages; it has no ' +
     'routes of its own beyond health and documentation.',
-  tags: { Documentation: 'This document and its interactive page.' },
+  tags: {
+    Health: 'Liveness and readiness probes.',
+    Documentation: 'This document and its interactive page.',
+  },
 };
 
 let security: RouteSecurity | undefined;

@@ -8,11 +8,14 @@ import {
   Bus,
   createLogger,
   parseConfig,
+  probeBus,
+  probeStorage,
   StatusStore,
   systemClock,
   type Clock,
   type Environment,
   type GatewayConfig,
+  type ReadinessProbe,
 } from '@hl7gw/platform';
 
 import { parseProcessorSettings, type ProcessorSettings } from './settings.js';
@@ -36,6 +39,11 @@ export interface Deps {
   clock: Clock;
   /** The app's logger; handlers log through children of it. */
   logger: AppLogger;
+  /**
+   * Readiness probes of what processing needs: storage (statuses, claim checks) and the
+   * bus (a sender on the results topic, the path every result takes).
+   */
+  readiness: { storage: ReadinessProbe; bus: ReadinessProbe };
   /** Closes the bus connection (tests and graceful shutdown). */
   close(): Promise<void>;
 }
@@ -55,14 +63,20 @@ export function createDeps(env: Environment = process.env): Deps {
 
   const blobs = BlobStore.fromConnection(config.storage);
   const bus = Bus.fromConfig(config, blobs);
+  const statuses = StatusStore.fromConnection(config.storage);
   return {
     config,
     settings,
     bus,
     blobs,
-    statuses: StatusStore.fromConnection(config.storage),
+    statuses,
     clock: systemClock,
     logger,
+    readiness: {
+      storage: (timeoutMs) =>
+        probeStorage(config.storage, () => statuses.get('readiness-probe'), timeoutMs),
+      bus: (timeoutMs) => probeBus(bus, config.entities.resultsTopic, timeoutMs),
+    },
     close: () => bus.close(),
   };
 }

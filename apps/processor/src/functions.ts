@@ -4,9 +4,16 @@
  * built on the first invocation, so loading this module connects to nothing.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { CONFIG_DEFAULTS, SERVICE_BUS_SETTING, tracedInvocations } from '@hl7gw/platform';
+import {
+  CONFIG_DEFAULTS,
+  healthAliveHandler,
+  healthRoutes,
+  readinessHandler,
+  SERVICE_BUS_SETTING,
+  tracedInvocations,
+} from '@hl7gw/platform';
 
-import { createDeps } from './deps.js';
+import { createDeps, type Deps } from './deps.js';
 import { createProcessInbound, type ProcessInbound } from './handlers/process-inbound.js';
 import { processorApi } from './api.js';
 import type { ServiceBusMessageContext } from './settlement.js';
@@ -14,6 +21,9 @@ import { createDeliveryRuntime, type DeliveryRuntime } from './delivery/delivery
 import { parseDestinations } from './delivery/destinations.js';
 
 let processInbound: ProcessInbound | undefined;
+// The inbound trigger and the readiness probe share one set of adapters (one bus connection).
+let inboundDeps: Deps | undefined;
+const sharedDeps = (): Deps => (inboundDeps ??= createDeps());
 
 // Every invocation runs in a consumer span continuing the message's trace.
 app.hook.preInvocation(tracedInvocations('processor'));
@@ -30,7 +40,7 @@ app.serviceBusQueue('processInbound', {
   sdkBinding: true,
   autoCompleteMessages: false,
   handler: (input: ServiceBusMessageContext, context: InvocationContext) => {
-    processInbound ??= createProcessInbound(createDeps());
+    processInbound ??= createProcessInbound(sharedDeps());
     return processInbound(input, context);
   },
 });
@@ -57,5 +67,11 @@ for (const destination of parseDestinations(process.env)) {
   });
 }
 
-// The document and docs page every app serves; the processor declares no route of its own.
+// Health, the document and the docs page every app serves; the processor has no other route.
+const health = healthRoutes('processor');
+processorApi.route(health.alive, healthAliveHandler());
+processorApi.route(
+  health.ready,
+  readinessHandler(() => sharedDeps().readiness),
+);
 processorApi.publish();

@@ -274,3 +274,14 @@ export {
   type ApiSurfaceOptions,
 } from './http/api-surface.js';
 export { healthRoutes } from './http/health-routes.js';
+export {
+  checkReadiness,
+  healthAliveHandler,
+  probeBus,
+  probeStorage,
+  readinessHandler,
+  READINESS_TIMEOUT_MS,
+  type DependencyCheck,
+  type Readiness,
+  type ReadinessProbe,
+} from './http/readiness.js';
