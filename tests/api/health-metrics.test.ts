@@ -1,10 +1,12 @@
 /**
  * Health and metrics on the local host: every app answers the probes with its own
- * dependencies (storage and the bus, each with its latency), merged into one answer.
+ * dependencies (storage and the bus, each with its latency), merged into one answer; and
+ * `/api/metrics` serves every app's metrics as Prometheus text to `Reports.Read` callers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startGateway, type Gateway } from '../support/gateway.js';
+import { oru } from '../support/hl7.js';
 
 const APPS = ['ingest', 'processor', 'deadletter'] as const;
 
@@ -47,5 +49,34 @@ describe('health on every app', () => {
         { status: 'ready', dependencies: { storage: dependency, bus: dependency } },
       ]);
     }
+  });
+});
+
+describe('metrics', () => {
+  it('refuses a caller without a key', async () => {
+    const response = await fetch(`${gateway.api}/metrics`);
+    const body = (await response.json()) as { code: string };
+
+    expect([response.status, body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
+  it('serves Prometheus text with the received counter once a message is submitted', async () => {
+    const submitted = await fetch(`${gateway.api}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': gateway.apiKey, 'content-type': 'x-application/hl7-v2+er7' },
+      body: oru({ controlId: 'METRICS-0001' }),
+    });
+    await submitted.arrayBuffer();
+    expect(submitted.status).toBe(202);
+
+    const response = await fetch(`${gateway.api}/metrics`, {
+      headers: { 'x-api-key': gateway.apiKey },
+    });
+    const text = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(text).toContain('# TYPE hl7gw_messages_received_total counter');
+    expect(text).toMatch(/^hl7gw_messages_received_total\{[^}]*service="ingest"[^}]*\} 1$/m);
   });
 });

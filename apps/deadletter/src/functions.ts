@@ -16,6 +16,7 @@ import {
   ApiSurface,
   CONFIG_DEFAULTS,
   healthAliveHandler,
+  parseTelemetrySettings,
   readinessHandler,
   SERVICE_BUS_SETTING,
   tracedInvocations,
@@ -25,6 +26,7 @@ import { createDeps, type Deps } from './deps.js';
 import { createBulkReplay } from './handlers/bulk-replay.js';
 import { createGetDeadLetter } from './handlers/get-dead-letter.js';
 import { createListDeadLetters } from './handlers/list-dead-letters.js';
+import { createMetrics } from './handlers/metrics.js';
 import { createParkInboundDeadLetter } from './handlers/park-inbound-dead-letter.js';
 import { createParkResultDeadLetter } from './handlers/park-result-dead-letter.js';
 import { createPurgeDeadLetter } from './handlers/purge-dead-letter.js';
@@ -37,6 +39,7 @@ import {
   HEALTH,
   HEALTH_READY,
   LIST_DEAD_LETTERS,
+  METRICS,
   PURGE_DEAD_LETTER,
   REPLAY_DEAD_LETTER,
   SUMMARY_REPORT,
@@ -88,6 +91,8 @@ api.route(GET_DEAD_LETTER, lazy(createGetDeadLetter));
 api.route(PURGE_DEAD_LETTER, lazy(createPurgeDeadLetter));
 api.route(REPLAY_DEAD_LETTER, lazy(createReplayDeadLetter));
 api.route(SUMMARY_REPORT, lazy(createSummaryReport));
+// The one app serving every app's metrics: on one machine all three share the process.
+if (parseTelemetrySettings(process.env).prometheus) api.route(METRICS, createMetrics());
 api.route(HEALTH, healthAliveHandler());
 api.route(
   HEALTH_READY,

@@ -261,5 +261,29 @@ export const SUMMARY_REPORT: RouteDeclaration = {
   },
 };
 
+/**
+ * `GET /api/metrics`, registered only while the Prometheus reader is on (`HL7GW_PROMETHEUS`,
+ * on by default when no exporter is configured). Scrapes are frequent and read no message,
+ * so they are not audited.
+ */
+export const METRICS: RouteDeclaration = {
+  name: 'metrics',
+  method: 'GET',
+  route: 'metrics',
+  roles: ['Reports.Read'],
+  routeClass: 'read',
+  summary: 'Metrics in the Prometheus text format',
+  description:
+    "The gateway's counters and histograms (`hl7gw_messages_received_total`, ...) of every " +
+    'app in this process, each series labelled with its app as `service`.',
+  tags: ['Reports'],
+  responses: {
+    200: {
+      description: 'Prometheus text format 0.0.4.',
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    },
+  },
+};
+
 /** `GET /api/health` and `GET /api/health/ready`, declared alike in every app. */
 export const { alive: HEALTH, ready: HEALTH_READY } = healthRoutes('deadletter');
