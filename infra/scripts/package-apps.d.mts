@@ -1,5 +1,7 @@
 /** The apps that ship, in deployment order. */
 export declare const APPS: readonly ['ingest', 'processor', 'deadletter'];
+/** Files read at run time rather than bundled, by package; shipped under `node_modules/`. */
+export declare const RUNTIME_FILES: Readonly<Record<string, readonly string[]>>;
 /** Where packages go by default: `dist/packages` at the repository root. */
 export declare const DEFAULT_OUT_DIR: string;
 /** One packaged app. */

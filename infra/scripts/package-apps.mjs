@@ -1,12 +1,15 @@
 // Builds one deployable zip per Function App: host.json, a package.json without
 // dependencies, and the app's compiled code bundled with its production dependencies by
 // esbuild. `@azure/functions-core` stays out: the Functions worker provides it at run time.
+// Files the code reads from disk at run time (Swagger UI's, for /api/docs) ship under
+// node_modules/, where the bundle resolves them.
 //
 //   node infra/scripts/package-apps.mjs [--out <dir>] [app ...]   (default: dist/packages)
 //
 // The apps must be built first (`npm run build`).
 import { Buffer } from 'node:buffer';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +34,34 @@ const REQUIRE_SHIM = [
   "import { createRequire as __hl7gwCreateRequire } from 'node:module';",
   'const require = __hl7gwCreateRequire(import.meta.url);',
 ].join('\n');
+
+/**
+ * Files read at run time rather than bundled, by package: the docs page reads Swagger UI's
+ * stylesheet and script (`readDocsAsset` in packages/platform/src/http/docs-page.ts, which
+ * finds the folder through its package.json), and the licence files go with them.
+ */
+export const RUNTIME_FILES = {
+  'swagger-ui-dist': [
+    'package.json',
+    'swagger-ui.css',
+    'swagger-ui-bundle.js',
+    'LICENSE',
+    'NOTICE',
+  ],
+};
+
+/** The run-time files, by their path in the zip (`node_modules/<package>/<file>`). */
+function runtimeFiles() {
+  // Resolved as the platform package resolves them, so the version shipped is the one tested.
+  const require = createRequire(join(repoRoot, 'packages', 'platform', 'package.json'));
+  const files = {};
+  for (const [name, list] of Object.entries(RUNTIME_FILES)) {
+    const folder = dirname(require.resolve(`${name}/package.json`));
+    for (const file of list)
+      files[`node_modules/${name}/${file}`] = readFileSync(join(folder, file));
+  }
+  return files;
+}
 
 /**
  * Bundles and zips one app. Resolves to the zip's path, its size in bytes and the files in it.
@@ -81,6 +112,7 @@ export async function packageApp(app, options = {}) {
       )}\n`,
     ),
   };
+  Object.assign(files, runtimeFiles());
   for (const output of bundle.outputFiles) {
     const name = relative(appDir, output.path).replace(/\\/g, '/');
     files[name] = output.contents;
