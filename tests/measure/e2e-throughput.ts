@@ -9,9 +9,12 @@
  *   --concurrency N   requests in flight (default 16)
  *   --patients N      distinct patients, so sessions (default 50)
  *   --batch N         submit as FHS/BHS batches of N members instead of one by one
- *   --session-idle-ms N   the host's session idle timeout (default: the host's own, 2 s)
+ *   --session-idle-ms N   the host's session idle timeout (default: the host's own,
+ *                         DEFAULT_SESSION_IDLE_TIMEOUT_MS, not the test harness's)
  */
 import { parseArgs } from 'node:util';
+
+import { DEFAULT_SESSION_IDLE_TIMEOUT_MS } from '@hl7gw/local-host';
 
 import { getStatus, type ApiTarget } from '../support/client.js';
 import { startGateway } from '../support/gateway.js';
@@ -37,7 +40,8 @@ const batchSize = Number(values.batch);
 const sessionIdle = values['session-idle-ms'];
 const gateway = await startGateway({
   subscriptions: [],
-  host: sessionIdle === undefined ? {} : { sessionIdleTimeoutMs: Number(sessionIdle) },
+  // Stated even for the default: the harness sets its own for the tests.
+  host: { sessionIdleTimeoutMs: Number(sessionIdle ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS) },
 });
 const target = (): ApiTarget => ({ api: gateway.api, apiKey: gateway.apiKey });
 try {
@@ -72,7 +76,7 @@ try {
     concurrency,
     patients,
     batch: batchSize,
-    sessionIdleMs: sessionIdle === undefined ? 'host default' : Number(sessionIdle),
+    sessionIdleMs: Number(sessionIdle ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS),
     submitPerSecond: round((count / submittedMs) * 1000),
     endToEndPerSecond: round((count / elapsedMs) * 1000),
     elapsedSeconds: round(elapsedMs / 1000),

@@ -4,6 +4,7 @@
 // until every result has reached the `integrators` subscription.
 //
 //   node apps/processor/scripts/measure-throughput.mjs [--messages 1000] [--patients 50] [--sessions 8]
+//     [--session-idle-ms N]   the host's session idle timeout (default: the host's own)
 //
 // Needs the built packages: tsc -p apps/processor/tsconfig.build.json (and its dependencies).
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '1000' },
     patients: { type: 'string', default: '50' },
     sessions: { type: 'string', default: '8' },
+    'session-idle-ms': { type: 'string' },
   },
 });
 const total = Number(values.messages);
@@ -106,8 +108,13 @@ try {
   host = createHost({
     port: 0,
     maxConcurrentSessions: Number(values.sessions),
-    sessionIdleTimeoutMs: 500,
-    log: (entry) => entry.level === 'error' && console.error(entry.message),
+    ...(values['session-idle-ms'] === undefined
+      ? {}
+      : { sessionIdleTimeoutMs: Number(values['session-idle-ms']) }),
+    // Warnings too: a session lost or a settlement failed means redeliveries in the figure.
+    log: (entry) =>
+      (entry.level === 'error' || entry.level === 'warn') &&
+      console.error(entry.level, entry.message),
   });
   await host.load(new URL('../dist/functions.js', import.meta.url).pathname);
 

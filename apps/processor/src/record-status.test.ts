@@ -30,6 +30,28 @@ describe('recordStatus', () => {
     expect(store.calls()).toBe(3);
   });
 
+  it('hands the record read before to the first attempt only', async () => {
+    const handed: unknown[] = [];
+    let calls = 0;
+    const store = {
+      transition: async (_id: string, _status: string, _detail?: string, options?: unknown) => {
+        handed.push((options as { current?: unknown } | undefined)?.current);
+        calls++;
+        if (calls === 1) throw new PlatformError('NOT_FOUND', 'no status record');
+        return RECORD;
+      },
+    };
+    const current = { ...RECORD, status: 'queued' } as StatusRecord;
+
+    await recordStatus(store, 'X', 'processed', {
+      waitMs: 1_000,
+      log: captureLogs().logger,
+      current,
+    });
+
+    expect(handed).toEqual([current, undefined]);
+  });
+
   it('goes on without the step when the record never appears, and says so', async () => {
     const store = storeAppearingAfter(Infinity);
     const logs = captureLogs();

@@ -21,7 +21,11 @@ import { buildHttpRoutes } from './http/http-routes.js';
 import { HttpTriggerServer } from './http/http-trigger-server.js';
 import { consoleHostLog, type HostLog, toHostLogLevel } from './log.js';
 import { MessagePump } from './servicebus/message-pump.js';
-import type { ReceiveSettings, TriggerPump } from './servicebus/receive-settings.js';
+import {
+  DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+  type ReceiveSettings,
+  type TriggerPump,
+} from './servicebus/receive-settings.js';
 import { SessionPump } from './servicebus/session-pump.js';
 import {
   describeEntity,
@@ -50,7 +54,12 @@ export interface HostOptions {
   maxConcurrentSessions?: number;
   /** Default 5 minutes, as the extension. */
   maxAutoLockRenewalDurationMs?: number;
-  /** Default 2 s (the extension's default is a minute; locally a short one frees sessions sooner). */
+  /**
+   * How long a session receiver waits for the session's next message before releasing the
+   * session to take another: host.json's `sessionIdleTimeout`. Default 100 ms: a message
+   * already queued for the session arrives well within it, and a session released early is
+   * only accepted again, in order, when its next message comes.
+   */
   sessionIdleTimeoutMs?: number;
   /** Longest single receive wait, which also bounds how long stop waits for one. Default 1 s. */
   receiveWaitMs?: number;
@@ -138,7 +147,7 @@ export function createHost(options: HostOptions = {}): LocalHost {
     maxConcurrentCalls: options.maxConcurrentCalls ?? 16,
     maxConcurrentSessions: options.maxConcurrentSessions ?? 8,
     maxAutoLockRenewalDurationMs: options.maxAutoLockRenewalDurationMs ?? 5 * 60_000,
-    sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 2_000,
+    sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
     receiveWaitMs: options.receiveWaitMs ?? 1_000,
     sessionAcceptWaitMs: options.sessionAcceptWaitMs ?? 5_000,
   };

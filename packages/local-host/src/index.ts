@@ -12,6 +12,7 @@ export {
   type LocalHost,
 } from './host.js';
 export { HostError, isHostError, type HostErrorCode } from './host-error.js';
+export { DEFAULT_SESSION_IDLE_TIMEOUT_MS } from './servicebus/receive-settings.js';
 export {
   consoleHostLog,
   silentHostLog,

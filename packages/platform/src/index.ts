@@ -97,6 +97,7 @@ export {
   type StatusRecord,
   type StatusStep,
   type StatusStoreOptions,
+  type TransitionOptions,
 } from './status-store.js';
 export { BatchStore, type BatchRecord } from './batch-store.js';
 export {

@@ -5,6 +5,7 @@ import type { StorageConnection } from './config.js';
 import { isPlatformError } from './errors.js';
 import { createIdGenerator } from './ids.js';
 import { advance, StatusStore, type MessageStatus } from './status-store.js';
+import { DEFAULT_TABLE_NAMES, Table } from './table-store.js';
 import { FAST_STORAGE_RETRY } from './testing/fast-retry.js';
 import { startAzurite, type RunningAzurite } from './testing/azurite.js';
 
@@ -145,6 +146,91 @@ describe('StatusStore against Azurite', () => {
       'hie',
       'notify',
       'webhook',
+    ]);
+  });
+});
+
+describe('StatusStore.transition from a record just read', () => {
+  /** A store over a table that counts its reads; the storage is Azurite all the same. */
+  function countingStore(): { store: StatusStore; reads: () => number } {
+    const table = Table.fromConnection(
+      { kind: 'connection-string', connectionString: azurite.connectionString },
+      DEFAULT_TABLE_NAMES.status,
+      FAST_STORAGE_RETRY,
+    );
+    let reads = 0;
+    const get = table.get.bind(table);
+    table.get = (partitionKey, rowKey) => {
+      reads += 1;
+      return get(partitionKey, rowKey);
+    };
+    return { store: new StatusStore(table, clock), reads: () => reads };
+  }
+
+  it('writes the step over that record without reading it again', async () => {
+    const { store: counted, reads } = countingStore();
+    const id = nextId();
+    await counted.create(id);
+    await counted.transition(id, 'queued');
+    const current = await counted.get(id);
+    const before = reads();
+
+    const record = await counted.transition(id, 'processed', undefined, { current });
+
+    expect(reads()).toBe(before);
+    expect(record.status).toBe('processed');
+    expect((await counted.get(id))?.history.map((step) => step.status)).toEqual([
+      'received',
+      'queued',
+      'processed',
+    ]);
+  });
+
+  it('keeps a step written since that read, retrying on the etag', async () => {
+    const id = nextId();
+    await store.create(id);
+    const stale = await store.get(id);
+    await store.transition(id, 'queued');
+
+    const record = await store.transition(id, 'processed', undefined, { current: stale });
+
+    expect(record.history.map((step) => step.status)).toEqual(['received', 'queued', 'processed']);
+    expect((await store.get(id))?.status).toBe('processed');
+  });
+
+  it('judges a refusal on a fresh read, not on the record handed in', async () => {
+    const id = nextId();
+    await store.create(id);
+    await store.transition(id, 'rejected', 'AUTH_FAILED');
+    const stale = await store.get(id);
+    await store.transition(id, 'dead-lettered', 'VALIDATION_FAILED');
+
+    // From `rejected` no path leads to `processed`; from `dead-lettered` it is a late step.
+    const record = await store.transition(id, 'processed', undefined, { current: stale });
+
+    expect(record.status).toBe('dead-lettered');
+    expect(record.history.map((step) => step.status)).toEqual([
+      'received',
+      'rejected',
+      'dead-lettered',
+      'processed',
+    ]);
+  });
+
+  it('ignores a record of another id', async () => {
+    const [id, other] = [nextId(), nextId()];
+    await store.create(id);
+    await store.create(other);
+    await store.transition(other, 'queued');
+    const otherRecord = await store.get(other);
+
+    const record = await store.transition(id, 'queued', undefined, { current: otherRecord });
+
+    expect(record.id).toBe(id);
+    expect(record.history.map((step) => step.status)).toEqual(['received', 'queued']);
+    expect((await store.get(other))?.history.map((step) => step.status)).toEqual([
+      'received',
+      'queued',
     ]);
   });
 });

@@ -100,10 +100,23 @@ export interface StatusStoreOptions {
   clock?: Clock;
 }
 
+/** Options for `StatusStore.transition`. */
+export interface TransitionOptions {
+  /**
+   * The record as this store's `get` returned it a moment ago. The first attempt writes over
+   * that version instead of reading the record again; if it changed since, the write loses
+   * on its etag and the step is retried from a fresh read, as any concurrent update is.
+   */
+  current?: StatusRecord;
+}
+
 /** Reads and advances message status records. Every method throws `PlatformError`. */
 export class StatusStore {
   readonly #table: Table;
   readonly #clock: Clock;
+  // The etag each record returned by `get` was read with, kept off the record itself, which
+  // the status API serialises.
+  readonly #etags = new WeakMap<StatusRecord, string>();
 
   /** Wraps a table; prefer `fromConnection`. */
   constructor(table: Table, clock: Clock = systemClock) {
@@ -120,7 +133,10 @@ export class StatusStore {
   /** The record for a gateway id, or undefined when there is none. */
   async get(id: string): Promise<StatusRecord | undefined> {
     const entity = await this.#table.get<StatusEntity>(id, ROW_KEY);
-    return entity === undefined ? undefined : toRecord(entity);
+    if (entity === undefined) return undefined;
+    const record = toRecord(entity);
+    this.#etags.set(record, entity.etag);
+    return record;
   }
 
   /**
@@ -148,15 +164,32 @@ export class StatusStore {
    * `INVALID_TRANSITION` for a step on no path from the current status, and `CONFLICT`
    * when concurrent writers keep winning.
    */
-  async transition(id: string, status: MessageStatus, detail?: string): Promise<StatusRecord> {
+  async transition(
+    id: string,
+    status: MessageStatus,
+    detail?: string,
+    options: TransitionOptions = {},
+  ): Promise<StatusRecord> {
+    let known = this.#known(id, options.current);
     for (let attempt = 1; ; attempt++) {
-      const entity = await this.#table.get<StatusEntity>(id, ROW_KEY);
-      if (entity === undefined) {
-        throw new PlatformError('NOT_FOUND', `no status record for ${id}`);
+      let record: StatusRecord;
+      let etag: string;
+      const fromKnown = known !== undefined;
+      if (known !== undefined) {
+        ({ record, etag } = known);
+        known = undefined;
+      } else {
+        const entity = await this.#table.get<StatusEntity>(id, ROW_KEY);
+        if (entity === undefined) {
+          throw new PlatformError('NOT_FOUND', `no status record for ${id}`);
+        }
+        record = toRecord(entity);
+        etag = entity.etag;
       }
 
-      const record = toRecord(entity);
       const next = advance(record.status, status);
+      // A refusal is judged on a fresh read: the record handed in may be behind the store's.
+      if (next === undefined && fromKnown) continue;
       if (next === undefined) {
         throw new PlatformError(
           'INVALID_TRANSITION',
@@ -174,13 +207,23 @@ export class StatusStore {
       };
 
       try {
-        await this.#table.replace({ partitionKey: id, rowKey: ROW_KEY, ...updated }, entity.etag);
+        await this.#table.replace({ partitionKey: id, rowKey: ROW_KEY, ...updated }, etag);
         return { ...record, status: next, history, updatedAt: at };
       } catch (error) {
         const lostRace = isPlatformError(error) && error.code === 'CONFLICT';
         if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** `current` with the etag it was read with, when this store read it for `id`. */
+  #known(
+    id: string,
+    current: StatusRecord | undefined,
+  ): { record: StatusRecord; etag: string } | undefined {
+    const etag = current === undefined ? undefined : this.#etags.get(current);
+    if (current === undefined || etag === undefined || current.id !== id) return undefined;
+    return { record: current, etag };
   }
 }
 

@@ -184,9 +184,12 @@ async function publishResult(
     sessionId: inbound.sessionId,
   });
 
+  // The record read above is handed on, so the step costs one write rather than a read and
+  // a write; if ingest's `queued` landed in between, the write loses on its etag and retries.
   await recordStatus(deps.statuses, envelope.id, 'processed', {
     waitMs: deps.settings.statusWaitMs,
     log,
+    ...(record === undefined ? {} : { current: record }),
   });
   return 'published';
 }

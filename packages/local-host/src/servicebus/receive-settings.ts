@@ -12,7 +12,10 @@ export interface ReceiveSettings {
   maxConcurrentSessions: number;
   /** How long a message or session lock is renewed while a handler runs (`maxAutoLockRenewalDuration`). */
   maxAutoLockRenewalDurationMs: number;
-  /** How long a session receiver waits for the session's next message before releasing it (`sessionIdleTimeout`). */
+  /**
+   * How long one receive on a held session waits for the session's next message; when it
+   * returns empty the session is released (`sessionIdleTimeout`).
+   */
   sessionIdleTimeoutMs: number;
   /** How long one receive call waits for messages; also bounds how long stop waits for it. */
   receiveWaitMs: number;
@@ -23,6 +26,15 @@ export interface ReceiveSettings {
    */
   sessionAcceptWaitMs: number;
 }
+
+/**
+ * The host's default `sessionIdleTimeoutMs`. A session is released as soon as one receive
+ * has waited this long without a message: long enough for a message already queued for the
+ * session (or in flight to it) to arrive, short enough that a patient with one message does
+ * not keep a session slot while other sessions have messages waiting. host.json's
+ * `sessionIdleTimeout` is the same setting in Azure.
+ */
+export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 100;
 
 /** A running trigger listener. */
 export interface TriggerPump {

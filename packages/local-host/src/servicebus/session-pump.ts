@@ -2,8 +2,13 @@
  * Receives from a session-enabled queue or subscription as the Functions Service Bus
  * extension does: up to `maxConcurrentSessions` sessions at once, each accepted with
  * `acceptNextSession`, its messages handled one at a time in order, its lock renewed by
- * the client, and the session released after `sessionIdleTimeoutMs` without a message.
+ * the client, and the session released as soon as one receive has waited
+ * `sessionIdleTimeoutMs` without a message (the extension's `sessionIdleTimeout`).
  * Each session trigger has its own client, whose operation timeout is the accept wait.
+ *
+ * A released session's link is closed while its worker already accepts the next one: every
+ * message of it is settled by then, so nothing depends on the close but the broker's lock,
+ * which it frees when the detach arrives. `stop` waits for those closes.
  */
 import {
   isServiceBusError,
@@ -26,6 +31,7 @@ const NO_SESSION_CODES = new Set(['ServiceTimeout', 'SessionCannotBeLocked']);
 export class SessionPump implements TriggerPump {
   readonly #stopSignal = new AbortController();
   readonly #workers: Promise<void>[] = [];
+  readonly #closing = new Set<Promise<void>>();
   readonly #client: ServiceBusClient;
 
   constructor(
@@ -50,6 +56,7 @@ export class SessionPump implements TriggerPump {
   async stop(): Promise<void> {
     this.#stopSignal.abort();
     await Promise.allSettled(this.#workers);
+    await Promise.allSettled([...this.#closing]);
     await this.#client.close();
   }
 
@@ -106,8 +113,15 @@ export class SessionPump implements TriggerPump {
       // The session lock was lost or the link failed; the broker hands the session out again.
       this.#warn(`session '${session.sessionId}' ended: ${String(error)}`);
     } finally {
-      await session.close().catch(() => undefined);
+      this.#release(session);
     }
+  }
+
+  /** Closes a drained session's link in the background; `stop` waits for it. */
+  #release(session: ServiceBusSessionReceiver): void {
+    const closed = session.close().catch(() => undefined);
+    this.#closing.add(closed);
+    void closed.finally(() => this.#closing.delete(closed));
   }
 
   #warn(message: string): void {
