@@ -11,6 +11,7 @@ import { encodeForClient } from './message-codec.js';
 import {
   allWritten,
   completeDrain,
+  isDraining,
   outcomes,
   remainingCredit,
   settleFinally,
@@ -76,13 +77,22 @@ export class OutgoingLink implements Consumer {
     }
   }
 
-  /** The client asked to drain: send what is available, then give back the rest of the credit. */
+  /**
+   * The client asked to drain: send what is available, then give back the rest of the credit
+   * with a drained flow, which the client waits for even when no credit is left.
+   */
   drain(): void {
     this.wake();
-    if (this.closed || remainingCredit(this.sender, this.queued) <= 0) return;
+    // A flow that arrived meanwhile without drain replaced the request.
+    if (this.closed || !this.sender.is_open() || !isDraining(this.sender)) return;
     // Ending the drain spends all of rhea's credit, so first let queued deliveries be written.
-    if (allWritten(this.sender, this.queued)) completeDrain(this.sender);
-    else setImmediate(() => this.drain());
+    if (!allWritten(this.sender, this.queued)) {
+      setImmediate(() => this.drain());
+      return;
+    }
+    // The credit given back counts as used, or the next grant would look larger than it is and
+    // `wake` would lock messages the client never asked for.
+    this.queued += completeDrain(this.sender);
   }
 
   /** Applies a disposition the client sent for one of this link's deliveries. */

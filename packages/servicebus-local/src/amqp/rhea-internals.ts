@@ -37,10 +37,40 @@ export function holdAttach(link: Link): void {
   state.open_requests = 0;
 }
 
-/** Ends a drain at once: the sender's remaining credit is spent and a flow reports it. */
-export function completeDrain(sender: Sender): void {
-  sender.set_drained(true);
-  internals(sender).connection._register();
+interface SenderInternals {
+  _draining: boolean;
+  credit: number;
+  delivery_count: number;
+  issue_flow: boolean;
+  _get_drain(): boolean;
+  connection: { _register(): void };
+}
+
+/** Whether the client's last flow on `sender` asked for a drain. */
+export function isDraining(sender: Sender): boolean {
+  return (sender as unknown as SenderInternals)._draining === true;
+}
+
+/**
+ * Ends a drain at once: the sender's remaining credit is spent and a flow with `drain` set
+ * reports it. rhea sets `drain` on a flow only while credit is left to spend, so a drain
+ * whose credit the deliveries in flight already used would go unanswered; the client waits
+ * for that flow (the Service Bus client closes its link after 200 ms without one). Returns
+ * the credit spent.
+ */
+export function completeDrain(sender: Sender): number {
+  const link = sender as unknown as SenderInternals;
+  const spent = Math.max(0, link.credit);
+  link.delivery_count += spent;
+  link.credit = 0;
+  // The next flow written for this link says the drain is over; later flows are rhea's own.
+  link._get_drain = () => {
+    delete (link as Partial<SenderInternals>)._get_drain;
+    return true;
+  };
+  link.issue_flow = true;
+  link.connection._register();
+  return spent;
 }
 
 interface Described {
