@@ -154,6 +154,20 @@ describe('POST /api/v1/convert', () => {
     expect(problem.issues.map((issue) => issue.location)).toContain('OBX-3');
   });
 
+  it('refuses a field longer than HL7GW_MAX_FIELD_LENGTH with 413, naming where it is', async () => {
+    const long = oruR01().replace(
+      '2093-3^Cholesterol^LN||',
+      `2093-3^Cholesterol^LN||${'1'.repeat(70_000)}`,
+    );
+    const response = await post('/api/v1/convert', long);
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      location: 'OBX[1]-5',
+    });
+  });
+
   it.each([
     ['an unknown target', '?to=xml', oruR01(), ER7, 400, 'BAD_REQUEST'],
     ['an unknown profile', '?profile=loose', oruR01(), ER7, 400, 'BAD_REQUEST'],

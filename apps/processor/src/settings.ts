@@ -1,9 +1,15 @@
 /**
  * The processor's own settings, beside the shared `GatewayConfig`: which senders are
- * validated strictly, and how long to wait for a status record ingest has not written yet.
+ * validated strictly, how long to wait for a status record ingest has not written yet, and
+ * how large a message may be.
  * Parsed once; a bad value fails fast naming the setting, never echoing it.
  */
-import { ConfigError, type Environment } from '@hl7gw/platform';
+import {
+  ConfigError,
+  parseMessageLimits,
+  type Environment,
+  type MessageLimits,
+} from '@hl7gw/platform';
 import type { SenderProfiles } from '@hl7gw/hl7-core';
 
 /** Named defaults of the processor settings. */
@@ -21,6 +27,8 @@ export interface ProcessorSettings {
   senderProfiles: SenderProfiles;
   /** `HL7GW_STATUS_WAIT_MS`: how long to wait for a missing status record before going on. */
   statusWaitMs: number;
+  /** `HL7GW_MAX_SEGMENTS` and `HL7GW_MAX_FIELD_LENGTH`: a message over either is refused. */
+  limits: MessageLimits;
 }
 
 // MSH-4.1 is an IS value: printable, no separators that could be HL7 delimiters.
@@ -48,5 +56,6 @@ export function parseProcessorSettings(env: Environment): ProcessorSettings {
       bySendingFacility: Object.fromEntries(strict.map((name) => [name, 'strict' as const])),
     },
     statusWaitMs: waitText === '' ? PROCESSOR_DEFAULTS.statusWaitMs : Number(waitText),
+    limits: parseMessageLimits(env),
   };
 }

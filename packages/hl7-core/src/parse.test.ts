@@ -310,6 +310,21 @@ describe('parse: errors', () => {
     expect(parse(ORU, { maxSegments: 3 }).segments()).toHaveLength(3);
   });
 
+  it('refuses a field longer than maxFieldLength, naming the segment, its occurrence and the field', () => {
+    const twoObx = [MSH, PID, OBX, OBX.replace('||105|', `||${'9'.repeat(40)}|`)].join('\r');
+
+    const error = parseError(twoObx, { maxFieldLength: 39 });
+
+    expect([error.code, error.location]).toEqual(['TOO_LARGE', 'OBX[2]-5']);
+    expect(error.message).not.toContain('9999');
+    expect(parse(twoObx, { maxFieldLength: 40 }).segments()).toHaveLength(4);
+    expect(parseError(bytes(twoObx), { maxFieldLength: 39 }).location).toBe('OBX[2]-5');
+  });
+
+  it('numbers MSH fields from MSH-1, the separator, when one is too long', () => {
+    expect(parseError(ORU, { maxFieldLength: 12 }).location).toBe('MSH[1]-7');
+  });
+
   it('names codes and locations in its errors, never contents', () => {
     const error = parseError(withCharset('SECRET-CHARSET-JANE-DOE'));
 

@@ -16,6 +16,8 @@ export interface ParseOptions {
   readonly maxLength?: number;
   /** The most segments a message may hold. Default 100,000. */
   readonly maxSegments?: number;
+  /** The most characters one field (components and repetitions included) may hold. No limit by default. */
+  readonly maxFieldLength?: number;
 }
 
 const DEFAULT_MAX_LENGTH = 16 * 1024 * 1024;
@@ -36,7 +38,8 @@ const BOM = 0xfeff;
  * @throws Hl7ParseError `EMPTY_INPUT`; `NOT_HL7` and `MSH_MISSING` (a batch) at `line n`;
  *   `BAD_ENCODING_CHARACTERS` at `MSH-1` or `MSH-2`; `UNSUPPORTED_CHARSET` at `MSH-18`;
  *   `BAD_SEGMENT` at `line n` (in strict mode for any line needing a repair, else for a line
- *   that cannot be joined); or `TOO_LARGE`. Nothing else.
+ *   that cannot be joined); or `TOO_LARGE` (at `OBX[3]-5` for a field over `maxFieldLength`).
+ *   Nothing else.
  */
 export function parse(input: string | Uint8Array, options: ParseOptions = {}): Hl7Message {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
@@ -82,9 +85,41 @@ function parseText(text: string, options: ParseOptions): Hl7Message {
   // A line joined to the header is part of it: its delimiters and MSH-18 are read whole.
   const header = segments[0] as string;
   const headerDelimiters = header === first ? delimiters : readDelimiters(header);
+  if (options.maxFieldLength !== undefined) {
+    checkFieldLengths(segments, headerDelimiters.field, options.maxFieldLength);
+  }
   const charset = charsetOf(header, headerDelimiters);
 
   return new Hl7Message(segments, headerDelimiters, charset, repairs);
+}
+
+/**
+ * Refuses the first field longer than `maxLength` characters, named as `OBX[3]-5` (the third
+ * OBX, field 5).
+ * @throws Hl7ParseError `TOO_LARGE`.
+ */
+function checkFieldLengths(segments: readonly string[], separator: string, maxLength: number) {
+  const seen = new Map<string, number>();
+  for (const segment of segments) {
+    const end = segment.indexOf(separator);
+    const name = end < 0 ? segment : segment.slice(0, end);
+    const occurrence = (seen.get(name) ?? 0) + 1;
+    seen.set(name, occurrence);
+    // A segment no longer than the limit cannot hold a field longer than it: most are skipped.
+    if (segment.length <= maxLength) continue;
+
+    const fields = segment.split(separator);
+    // MSH-1 is the separator itself, so MSH's pieces are numbered one higher.
+    const offset = name === 'MSH' ? 1 : 0;
+    const at = fields.findIndex((field, index) => index > 0 && field.length > maxLength);
+    if (at > 0) {
+      throw new Hl7ParseError(
+        'TOO_LARGE',
+        `A field is longer than ${maxLength} characters`,
+        `${name}[${occurrence}]-${at + offset}`,
+      );
+    }
+  }
 }
 
 /**

@@ -240,7 +240,9 @@ export {
 export {
   HTTP_LIMIT_DEFAULTS,
   parseHttpSettings,
+  parseMessageLimits,
   type HttpSettings,
+  type MessageLimits,
   type RequestLimits,
 } from './http/http-settings.js';
 export {

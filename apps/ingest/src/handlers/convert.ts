@@ -64,6 +64,7 @@ export function createConvert(deps: Deps): RequestHandler {
     const message = parse(input, {
       maxLength: deps.config.maxMessageBytes,
       maxSegments: deps.security.settings.limits.maxSegments,
+      maxFieldLength: deps.security.settings.limits.maxFieldLength,
     });
     const { valid, issues } = validate(message, { profile });
     if (!valid) {

@@ -13,7 +13,11 @@ let deps: Deps;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  Object.assign(process.env, platform.env, { HL7GW_STRICT_SENDERS: 'STRICTLAB' });
+  Object.assign(process.env, platform.env, {
+    HL7GW_STRICT_SENDERS: 'STRICTLAB',
+    HL7GW_MAX_FIELD_LENGTH: '200',
+    HL7GW_MAX_SEGMENTS: '40',
+  });
   deps = createDeps(process.env);
 
   host = createHost({
@@ -117,6 +121,21 @@ describe('processInbound on the local host', { timeout: 30_000 }, () => {
       raw: oruR01({ controlId: 'CTL-3003', facility: 'STRICTLAB', observationStatus: '' }),
       code: 'VALIDATION_FAILED',
       description: 'VALIDATION_FAILED (REQUIRED_FIELD_MISSING) at OBX-11',
+    },
+    {
+      name: 'a field longer than HL7GW_MAX_FIELD_LENGTH',
+      raw: oruR01({ controlId: 'CTL-3104' }).replace('||140|', `||${'1'.repeat(201)}|`),
+      code: 'VALIDATION_FAILED',
+      description: 'VALIDATION_FAILED (TOO_LARGE) at OBX[2]-5',
+    },
+    {
+      name: 'more segments than HL7GW_MAX_SEGMENTS',
+      raw: [
+        oruR01({ controlId: 'CTL-3105' }),
+        ...Array.from({ length: 40 }, (_, i) => `NTE|${i + 1}`),
+      ].join('\r'),
+      code: 'VALIDATION_FAILED',
+      description: 'VALIDATION_FAILED (TOO_LARGE)',
     },
   ])('dead-letters $name at once as $code', async ({ raw, code, description }) => {
     const id = await submit(deps, { raw });

@@ -13,7 +13,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
-import { parse, profileFor, toResult, validate } from '@hl7gw/hl7-core';
+import { profileFor, toResult, validate } from '@hl7gw/hl7-core';
 import {
   childFor,
   currentTelemetry,
@@ -27,6 +27,7 @@ import {
 
 import type { Deps } from '../deps.js';
 import { permanentFailure, rejection, type PermanentFailure } from '../failure.js';
+import { parseWithinLimits } from '../limits.js';
 import { recordStatus } from '../record-status.js';
 import { resultProperties } from '../result-properties.js';
 import {
@@ -163,7 +164,7 @@ async function publishResult(
   }
 
   const raw = await deps.bus.readRaw(envelope);
-  const message = parse(raw);
+  const message = parseWithinLimits(raw, deps.settings.limits);
   if (message.messageType !== SUPPORTED_TYPE) {
     throw rejection('UNSUPPORTED_MESSAGE_TYPE', 'UNSUPPORTED_MESSAGE_TYPE', 'MSH-9');
   }

@@ -71,8 +71,7 @@ export function parseHttpSettings(env: Environment): HttpSettings {
         'HL7GW_REQUEST_TIMEOUT_MS',
         HTTP_LIMIT_DEFAULTS.requestTimeoutMs,
       ),
-      maxSegments: positive(env, 'HL7GW_MAX_SEGMENTS', HTTP_LIMIT_DEFAULTS.maxSegments),
-      maxFieldLength: positive(env, 'HL7GW_MAX_FIELD_LENGTH', HTTP_LIMIT_DEFAULTS.maxFieldLength),
+      ...parseMessageLimits(env),
       maxBatchMembers: positive(
         env,
         'HL7GW_MAX_BATCH_MEMBERS',
@@ -84,6 +83,25 @@ export function parseHttpSettings(env: Environment): HttpSettings {
       'HL7GW_HSTS_MAX_AGE_SECONDS',
       HTTP_LIMIT_DEFAULTS.hstsMaxAgeSeconds,
     ),
+  };
+}
+
+/** How large one HL7 message may be, in segments and in characters per field. */
+export interface MessageLimits {
+  /** `HL7GW_MAX_SEGMENTS`: the most segments in one HL7 message. */
+  maxSegments: number;
+  /** `HL7GW_MAX_FIELD_LENGTH`: the longest single HL7 field, in characters. */
+  maxFieldLength: number;
+}
+
+/**
+ * Reads the message limits, which ingest's convert and the processor both enforce.
+ * @throws ConfigError naming a setting that is not a positive integer.
+ */
+export function parseMessageLimits(env: Environment): MessageLimits {
+  return {
+    maxSegments: positive(env, 'HL7GW_MAX_SEGMENTS', HTTP_LIMIT_DEFAULTS.maxSegments),
+    maxFieldLength: positive(env, 'HL7GW_MAX_FIELD_LENGTH', HTTP_LIMIT_DEFAULTS.maxFieldLength),
   };
 }
 
