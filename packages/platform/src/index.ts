@@ -264,6 +264,7 @@ export {
   type RouteResponse,
 } from './http/route.js';
 export { securedHandler, type FunctionsHttpHandler } from './http/pipeline.js';
+export { readBody } from './http/body.js';
 export {
   buildOpenApiDocument,
   PROBLEM_SCHEMA,

@@ -20,10 +20,9 @@ import {
   type ResultDocument,
   type ValidationIssue,
 } from '@hl7gw/hl7-core';
-import { GatewayError } from '@hl7gw/platform';
+import { GatewayError, readBody } from '@hl7gw/platform';
 
 import type { Deps } from '../deps.js';
-import { readBody } from '../http/body.js';
 import { authenticate, handled, type RequestHandler } from '../http/edge.js';
 import { JSON_MEDIA_TYPE, mediaTypeOf } from '../http/media.js';
 import { readJson, readMessageBody } from '../http/message-body.js';

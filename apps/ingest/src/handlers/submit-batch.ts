@@ -12,6 +12,7 @@ import {
   GATEWAY_ERRORS,
   GatewayError,
   inboundMessageId,
+  readBody,
   requireFacility,
   type GatewayErrorCode,
   type Principal,
@@ -21,7 +22,6 @@ import {
 import type { Deps } from '../deps.js';
 import { enqueueMany, type Enqueued, type Submission } from '../enqueue.js';
 import { headerOf, requireRoutingFields } from '../header.js';
-import { readBody } from '../http/body.js';
 import { authenticate, handled, type RequestHandler } from '../http/edge.js';
 import { toGatewayError } from '../http/errors.js';
 import { HL7_MEDIA_TYPE, mediaTypeOf, TEXT_MEDIA_TYPE } from '../http/media.js';

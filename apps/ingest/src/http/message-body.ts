@@ -3,9 +3,8 @@
  * (bytes, decoded later in the charset MSH-18 names), or JSON `{ "message": "..." }`.
  */
 import type { HttpRequest } from '@azure/functions';
-import { GatewayError } from '@hl7gw/platform';
+import { GatewayError, readBody } from '@hl7gw/platform';
 
-import { readBody } from './body.js';
 import { HL7_MEDIA_TYPE, JSON_MEDIA_TYPE, mediaTypeOf, TEXT_MEDIA_TYPE } from './media.js';
 
 /** The media types a message may be sent as. */

@@ -20,6 +20,7 @@ import functions, {
 import type { AuditEvent, AuditOutcome } from '../audit-writer.js';
 import { holdsAnyRole, type Principal } from '../auth/principal.js';
 import { GatewayError, isGatewayError, toProblemDetails } from '../gateway-error.js';
+import { readBody } from './body.js';
 import { corsHeaders, deprecationHeaders, securityHeaders } from './headers.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import type { RouteCall, RouteDeclaration, RouteHandler } from './route.js';
@@ -275,21 +276,8 @@ function isJson(request: HttpRequest): boolean {
  * @throws GatewayError `PAYLOAD_TOO_LARGE`.
  */
 async function readText(request: HttpRequest, limitBytes: number): Promise<string> {
-  if (request.body === null) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limitBytes) {
-      await reader.cancel();
-      throw new GatewayError('PAYLOAD_TOO_LARGE', `The body is larger than ${limitBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total).toString('utf8');
+  const bytes = await readBody(request, limitBytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** The request again, with its body (already read) as `text`. */

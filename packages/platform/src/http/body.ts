@@ -1,14 +1,17 @@
 /**
  * Reading a request body under a size limit: the declared `Content-Length` is checked
  * before anything is read, and the bytes actually received are counted as they arrive, so
- * a client that lies about the length (or sends it chunked) cannot make ingest buffer more
+ * a client that lies about the length (or sends it chunked) cannot make an app buffer more
  * than the limit.
  */
 import type { HttpRequest } from '@azure/functions';
-import { GatewayError } from '@hl7gw/platform';
+import { GatewayError } from '../gateway-error.js';
 
 /**
  * The request body as bytes, at most `limitBytes` long.
+ * @param request - The Functions HTTP request whose body is read (once).
+ * @param limitBytes - The largest body accepted, in bytes.
+ * @returns The body; empty when the request has none.
  * @throws GatewayError `PAYLOAD_TOO_LARGE` when the declared or actual size is larger.
  */
 export async function readBody(request: HttpRequest, limitBytes: number): Promise<Uint8Array> {
