@@ -4,6 +4,8 @@
  * its delivery destinations, plus a plain test subscription that sees every first
  * publication of a result.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { auditBlobService } from '@hl7gw/platform';
 
 import { eventually, getStatus, submit, type StatusView } from '../support/client.js';
@@ -147,4 +149,42 @@ export function storageOf(gateway: Gateway) {
   const connectionString = gateway.env.AzureWebJobsStorage;
   if (connectionString === undefined) throw new Error('the gateway has no storage setting');
   return auditBlobService({ kind: 'connection-string', connectionString });
+}
+
+/**
+ * Polls the status records of `ids` until `check` holds for each, with one deadline for
+ * all; throws saying how many are still waiting and where the first of them is.
+ */
+export async function statusesWhere(
+  gateway: Gateway,
+  ids: readonly string[],
+  check: (record: StatusView) => boolean,
+  timeoutMs: number,
+): Promise<Map<string, StatusView>> {
+  const deadline = Date.now() + timeoutMs;
+  const found = new Map<string, StatusView>();
+  let waiting = [...ids];
+  for (;;) {
+    const still: string[] = [];
+    let firstWaiting: StatusView | undefined;
+    for (const id of waiting) {
+      const record = await getStatus(gateway, id);
+      if (check(record)) {
+        found.set(id, record);
+      } else {
+        still.push(id);
+        firstWaiting ??= record;
+      }
+    }
+    waiting = still;
+    if (waiting.length === 0) return found;
+    if (Date.now() > deadline) {
+      const steps = firstWaiting?.history.map((s) => `${s.status}(${s.detail ?? ''})`).join(' > ');
+      throw new Error(
+        `${waiting.length} of ${ids.length} messages not there after ${timeoutMs} ms; ` +
+          `${waiting[0]} is at ${steps}`,
+      );
+    }
+    await sleep(100);
+  }
 }
