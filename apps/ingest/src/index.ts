@@ -38,10 +38,6 @@ export {
   CONVERT_TARGETS,
   type ConvertAnswer,
 } from './handlers/convert.js';
-export {
-  createHealthAlive,
-  createHealthReady,
-  READINESS_TIMEOUT_MS,
-  type DependencyCheck,
-  type Readiness,
-} from './handlers/health.js';
+export { createHealthAlive, createHealthReady } from './handlers/health.js';
+// The readiness types moved to platform; they stay exported here for existing importers.
+export { READINESS_TIMEOUT_MS, type DependencyCheck, type Readiness } from '@hl7gw/platform';
