@@ -6,8 +6,7 @@
  */
 import {
   AuditLog,
-  BlobStore,
-  Bus,
+  createAppAdapters,
   createLogger,
   createRouteSecurity,
   DEFAULT_TABLE_NAMES,
@@ -16,18 +15,18 @@ import {
   ParkedStore,
   parseAuditSettings,
   parseConfig,
-  probeBus,
-  probeStorage,
-  StatusStore,
   systemClock,
   Table,
   type AuditWriter,
+  type BlobStore,
+  type Bus,
   type Clock,
   type Environment,
   type GatewayConfig,
   type IdGenerator,
   type ReadinessProbe,
   type RouteSecurity,
+  type StatusStore,
   type StorageRetry,
 } from '@hl7gw/platform';
 
@@ -99,7 +98,10 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
       environment: config.environment,
     });
   const retry = options.storageRetry === undefined ? {} : { retry: options.storageRetry };
-  const blobs = BlobStore.fromConnection(config.storage, retry);
+  const { blobs, bus, statuses, readiness } = createAppAdapters(config, {
+    probeEntity: config.entities.inboundQueue,
+    storageRetry: options.storageRetry,
+  });
   const audit =
     options.audit ??
     AuditLog.fromConnection(config.storage, { ...parseAuditSettings(env, 'deadletter'), ...retry });
@@ -107,8 +109,6 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
   if (security.settings.apiKeyClients.length === 0 && security.settings.entra === undefined) {
     logger.warn('no API key and no Entra ID tenant is configured: every API call will be refused');
   }
-  const bus = Bus.fromConfig(config, blobs);
-  const statuses = StatusStore.fromConnection(config.storage, retry);
   return {
     config,
     settings,
@@ -124,10 +124,6 @@ export function createDeps(env: Environment = process.env, options: CreateDepsOp
     logger,
     security,
     audit,
-    readiness: {
-      storage: (timeoutMs) =>
-        probeStorage(config.storage, () => statuses.get('readiness-probe'), timeoutMs),
-      bus: (timeoutMs) => probeBus(bus, config.entities.inboundQueue, timeoutMs),
-    },
+    readiness,
   };
 }

@@ -6,24 +6,23 @@
 import {
   AuditLog,
   BatchStore,
-  BlobStore,
-  Bus,
+  createAppAdapters,
   createIdGenerator,
   createLogger,
   createRouteSecurity,
   parseAuditSettings,
   parseConfig,
-  probeBus,
-  probeStorage,
-  StatusStore,
   systemClock,
   type AuditWriter,
+  type BlobStore,
+  type Bus,
   type BusRetry,
   type Clock,
   type Environment,
   type GatewayConfig,
   type IdGenerator,
   type RouteSecurity,
+  type StatusStore,
   type StorageRetry,
 } from '@hl7gw/platform';
 
@@ -105,9 +104,12 @@ export function createDeps(env: Environment = process.env, overrides: DepsOverri
   const clock = overrides.clock ?? systemClock;
   const retry = overrides.storageRetry ?? REQUEST_STORAGE_RETRY;
 
-  const blobs = BlobStore.fromConnection(config.storage, { retry });
-  const bus = Bus.fromConfig(config, blobs, overrides.busRetry ?? REQUEST_BUS_RETRY);
-  const statuses = StatusStore.fromConnection(config.storage, { retry, clock });
+  const { blobs, bus, statuses, readiness } = createAppAdapters(config, {
+    probeEntity: config.entities.inboundQueue,
+    storageRetry: retry,
+    busRetry: overrides.busRetry ?? REQUEST_BUS_RETRY,
+    clock,
+  });
   const batches = BatchStore.fromConnection(config.storage, { retry });
   const claims = MessageClaims.fromConnection(config.storage, {
     clock,
@@ -134,11 +136,7 @@ export function createDeps(env: Environment = process.env, overrides: DepsOverri
     ids: createIdGenerator(clock),
     logger,
     audit,
-    readiness: {
-      storage: (timeoutMs) =>
-        probeStorage(config.storage, () => statuses.get('readiness-probe'), timeoutMs),
-      bus: (timeoutMs) => probeBus(bus, config.entities.inboundQueue, timeoutMs),
-    },
+    readiness,
     close: () => bus.close(),
   };
 }

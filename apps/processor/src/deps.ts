@@ -4,18 +4,17 @@
  * processor settings. Handlers receive a `Deps` and never know which host or bus they run on.
  */
 import {
-  BlobStore,
-  Bus,
+  createAppAdapters,
   createLogger,
   parseConfig,
-  probeBus,
-  probeStorage,
-  StatusStore,
   systemClock,
+  type BlobStore,
+  type Bus,
   type Clock,
   type Environment,
   type GatewayConfig,
   type ReadinessProbe,
+  type StatusStore,
 } from '@hl7gw/platform';
 
 import { parseProcessorSettings, type ProcessorSettings } from './settings.js';
@@ -61,9 +60,10 @@ export function createDeps(env: Environment = process.env): Deps {
     environment: config.environment,
   });
 
-  const blobs = BlobStore.fromConnection(config.storage);
-  const bus = Bus.fromConfig(config, blobs);
-  const statuses = StatusStore.fromConnection(config.storage);
+  // Results are what processing produces, so readiness opens a sender on their topic.
+  const { blobs, bus, statuses, readiness } = createAppAdapters(config, {
+    probeEntity: config.entities.resultsTopic,
+  });
   return {
     config,
     settings,
@@ -72,11 +72,7 @@ export function createDeps(env: Environment = process.env): Deps {
     statuses,
     clock: systemClock,
     logger,
-    readiness: {
-      storage: (timeoutMs) =>
-        probeStorage(config.storage, () => statuses.get('readiness-probe'), timeoutMs),
-      bus: (timeoutMs) => probeBus(bus, config.entities.resultsTopic, timeoutMs),
-    },
+    readiness,
     close: () => bus.close(),
   };
 }

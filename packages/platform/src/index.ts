@@ -112,6 +112,7 @@ export {
   type DeadLetterCategory,
 } from './dead-letter-category.js';
 export { checkStorageReachable, storageEndpoints } from './storage-probe.js';
+export { createAppAdapters, type AppAdapterOptions, type AppAdapters } from './app-adapters.js';
 export {
   childFor,
   createLogger,
