@@ -3,6 +3,7 @@
  * operator handlers) and the append-only audit log that stores it. Kept apart from the log
  * itself so that callers depend only on this small shape.
  */
+import { GatewayError } from './gateway-error.js';
 
 /** What an audit entry says happened; never any patient data, only ids and codes. */
 export type AuditOutcome = 'success' | 'denied' | 'failure';
@@ -29,4 +30,20 @@ export interface AuditEvent {
 export interface AuditWriter {
   /** Appends one event; resolves once it is durable. */
   append(event: AuditEvent): Promise<void>;
+}
+
+/**
+ * Runs an audit write that the answer depends on: an action that cannot be put on record is
+ * not reported as done, so the caller answers 503 instead.
+ * @param write - Appends the entry; called once.
+ * @throws GatewayError `DEPENDENCY_UNAVAILABLE` when `write` fails, with the failure as `cause`.
+ */
+export async function appendRequired(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    throw new GatewayError('DEPENDENCY_UNAVAILABLE', 'The audit log is unavailable', {
+      cause: error,
+    });
+  }
 }

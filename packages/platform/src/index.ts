@@ -133,6 +133,7 @@ export {
 } from './gateway-error.js';
 export { API_KEY_HEADER, ApiKeyVerifier, type ApiKeyClient } from './api-key.js';
 export type { AuditEvent, AuditOutcome, AuditWriter } from './audit-writer.js';
+export { appendRequired } from './audit-writer.js';
 export {
   AUDIT_ENTRY_VERSION,
   AUDIT_OUTCOMES,

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import {
+  appendRequired,
   childFor,
   GatewayError,
   type AuditEvent,
@@ -92,13 +93,7 @@ export function operatorEndpoint(deps: Deps, action: OperatorAction): HttpHandle
         const done = named;
         // Once the action has run, a second (failure) entry would misstate what happened.
         named = undefined;
-        try {
-          await audit({ ...done, outcome: 'success' });
-        } catch (error) {
-          throw new GatewayError('DEPENDENCY_UNAVAILABLE', 'The audit log is unavailable', {
-            cause: error,
-          });
-        }
+        await appendRequired(() => audit({ ...done, outcome: 'success' }));
       }
       return response;
     } catch (thrown) {

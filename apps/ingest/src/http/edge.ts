@@ -11,6 +11,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import {
   ALL_FACILITIES,
+  appendRequired,
   childFor,
   GatewayError,
   type AuditEvent,
@@ -83,13 +84,7 @@ export function handled(deps: Deps, name: string, body: HandlerBody): RequestHan
       const response = await body(request, context, { trace, log });
       answered = true;
       if (auditAction !== undefined) {
-        try {
-          await audit({ action: auditAction, resource, outcome: 'success' });
-        } catch (error) {
-          throw new GatewayError('DEPENDENCY_UNAVAILABLE', 'The audit log is unavailable', {
-            cause: error,
-          });
-        }
+        await appendRequired(() => audit({ action: auditAction, resource, outcome: 'success' }));
       }
       return response;
     } catch (thrown) {
