@@ -18,10 +18,12 @@ export {
 } from './result-properties.js';
 export { PROCESSOR_DEFAULTS, parseProcessorSettings, type ProcessorSettings } from './settings.js';
 export {
+  eachMessage,
   receivedMessages,
   type PropertiesToModify,
   type ServiceBusMessageActions,
   type ServiceBusMessageContext,
+  type ServiceBusTriggerHandler,
 } from './settlement.js';
 export { AllowList, ALLOWLIST_SETTING, DestinationNotAllowedError } from './delivery/allow-list.js';
 export { retryDelayMs, type BackoffPolicy } from './delivery/backoff.js';

@@ -4,7 +4,13 @@
  * package provides this shape (its `ServiceBusMessageContext`); the local host provides the
  * same. It is declared here rather than imported so the app does not depend on that preview
  * package, which brings a gRPC client; the processor needs only the shape.
+ *
+ * The local host declares the same shape in `packages/local-host/src/servicebus/sdk-binding.ts`
+ * for the side that calls the trigger. The two are kept alike by hand on purpose: an app may
+ * not import the local host (DESIGN.md, dependency rules), and the local host must not make
+ * the apps' contract depend on it either.
  */
+import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 
 /** Application properties to set on a message as it is settled. */
@@ -45,4 +51,24 @@ export interface ServiceBusMessageContext {
 /** The messages of a context as an array, whichever form the extension used. */
 export function receivedMessages(context: ServiceBusMessageContext): ServiceBusReceivedMessage[] {
   return Array.isArray(context.messages) ? context.messages : [context.messages];
+}
+
+/** The handler of an SDK-bound Service Bus trigger. */
+export type ServiceBusTriggerHandler = (
+  input: ServiceBusMessageContext,
+  context: InvocationContext,
+) => Promise<void>;
+
+/**
+ * A trigger handler that hands each received message, in the order received, to `handle`
+ * with the actions that settle it. A throw stops the rest, which the host then redelivers.
+ */
+export function eachMessage(
+  handle: (actions: ServiceBusMessageActions, message: ServiceBusReceivedMessage) => Promise<void>,
+): ServiceBusTriggerHandler {
+  return async (input) => {
+    for (const message of receivedMessages(input)) {
+      await handle(input.actions, message);
+    }
+  };
 }

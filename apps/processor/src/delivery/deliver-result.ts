@@ -16,7 +16,6 @@
  * history says so. Storage or bus failures here are thrown, so the host abandons the message
  * and the bus delivers it again; the destination's idempotency key covers the rare resend.
  */
-import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
 import {
   childFor,
@@ -37,9 +36,9 @@ import {
 import type { AppLogger, Deps } from '../deps.js';
 import { recordStatus } from '../record-status.js';
 import {
-  receivedMessages,
+  eachMessage,
   type ServiceBusMessageActions,
-  type ServiceBusMessageContext,
+  type ServiceBusTriggerHandler,
 } from '../settlement.js';
 import type { AllowList } from './allow-list.js';
 import { retryDelayMs } from './backoff.js';
@@ -77,18 +76,11 @@ export interface DeliverResultDeps extends Pick<Deps, 'clock' | 'logger'> {
 }
 
 /** A destination trigger's handler. */
-export type DeliverResult = (
-  input: ServiceBusMessageContext,
-  context: InvocationContext,
-) => Promise<void>;
+export type DeliverResult = ServiceBusTriggerHandler;
 
 /** Builds the trigger handler of one destination. */
 export function createDeliverResult(deps: DeliverResultDeps): DeliverResult {
-  return async (input) => {
-    for (const message of receivedMessages(input)) {
-      await deliverMessage(deps, input.actions, message);
-    }
-  };
+  return eachMessage((actions, message) => deliverMessage(deps, actions, message));
 }
 
 async function deliverMessage(

@@ -11,7 +11,6 @@
  * the gateway id, so the topic's duplicate detection drops a second publish that a crash
  * between publishing and recording the status would cause.
  */
-import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import { profileFor, toResult, validate } from '@hl7gw/hl7-core';
 import {
@@ -31,9 +30,9 @@ import { parseWithinLimits } from '../limits.js';
 import { recordStatus } from '../record-status.js';
 import { resultProperties } from '../result-properties.js';
 import {
-  receivedMessages,
+  eachMessage,
   type ServiceBusMessageActions,
-  type ServiceBusMessageContext,
+  type ServiceBusTriggerHandler,
 } from '../settlement.js';
 
 /** What the handler uses of `Deps`. */
@@ -43,10 +42,7 @@ export type ProcessInboundDeps = Pick<Deps, 'settings' | 'clock' | 'logger'> & {
 };
 
 /** The `hl7-inbound` trigger handler. */
-export type ProcessInbound = (
-  input: ServiceBusMessageContext,
-  context: InvocationContext,
-) => Promise<void>;
+export type ProcessInbound = ServiceBusTriggerHandler;
 
 /** The only message type the processor maps today. */
 const SUPPORTED_TYPE = 'ORU^R01';
@@ -56,11 +52,7 @@ type Outcome = 'published' | 'already-processed';
 
 /** Builds the `hl7-inbound` trigger handler. */
 export function createProcessInbound(deps: ProcessInboundDeps): ProcessInbound {
-  return async (input) => {
-    for (const message of receivedMessages(input)) {
-      await processMessage(deps, input.actions, message);
-    }
-  };
+  return eachMessage((actions, message) => processMessage(deps, actions, message));
 }
 
 async function processMessage(
