@@ -130,22 +130,24 @@ export function createGateway(inputs: GatewayInputs): GatewayOutputs {
   const table = (name: string) => store.tableIds[name]!;
   const secret = (setting: SecretSetting) => vault.secretIds[setting];
   type Scope = { role: BuiltInRole; scope: pulumi.Input<string>; label: string };
-  const hostScopes: Scope[] = HOST_CONTAINERS.map((name) => ({
-    role: 'storageBlobDataContributor',
+  const onContainer = (role: BuiltInRole, name: string): Scope => ({
+    role,
     scope: container(name),
     label: `container ${name}`,
-  }));
+  });
+  const onTable = (role: BuiltInRole, name: string): Scope => ({
+    role,
+    scope: table(name),
+    label: `table ${name}`,
+  });
+  const hostScopes: Scope[] = HOST_CONTAINERS.map((name) =>
+    onContainer('storageBlobDataContributor', name),
+  );
   const common = (app: AppName): Scope[] => [
     ...hostScopes,
     ...(store.deploymentContainers[app] === undefined
       ? []
-      : [
-          {
-            role: 'storageBlobDataContributor' as const,
-            scope: container(store.deploymentContainers[app]),
-            label: `container ${store.deploymentContainers[app]}`,
-          },
-        ]),
+      : [onContainer('storageBlobDataContributor', store.deploymentContainers[app])]),
     { role: 'monitoringMetricsPublisher', scope: appInsights.id, label: 'Application Insights' },
   ];
   const secretScopes = (settingsRead: SecretSetting[]): Scope[] =>
@@ -158,42 +160,18 @@ export function createGateway(inputs: GatewayInputs): GatewayOutputs {
   const scopes: Record<AppName, Scope[]> = {
     ingest: [
       { role: 'serviceBusDataSender', scope: queueId, label: `queue ${inboundQueue}` },
-      {
-        role: 'storageBlobDataContributor',
-        scope: container(MESSAGE_CONTAINER),
-        label: `container ${MESSAGE_CONTAINER}`,
-      },
-      {
-        role: 'storageBlobDataContributor',
-        scope: container(AUDIT_CONTAINER),
-        label: `container ${AUDIT_CONTAINER}`,
-      },
-      {
-        role: 'storageTableDataContributor',
-        scope: table(TABLES.status),
-        label: `table ${TABLES.status}`,
-      },
-      {
-        role: 'storageTableDataContributor',
-        scope: table(TABLES.batches),
-        label: `table ${TABLES.batches}`,
-      },
+      onContainer('storageBlobDataContributor', MESSAGE_CONTAINER),
+      onContainer('storageBlobDataContributor', AUDIT_CONTAINER),
+      onTable('storageTableDataContributor', TABLES.status),
+      onTable('storageTableDataContributor', TABLES.batches),
       ...secretScopes(['HL7GW_API_KEYS', 'HL7GW_SESSION_HASH_KEY']),
       ...common('ingest'),
     ],
     processor: [
       { role: 'serviceBusDataReceiver', scope: queueId, label: `queue ${inboundQueue}` },
       { role: 'serviceBusDataSender', scope: topicId, label: `topic ${resultsTopic}` },
-      {
-        role: 'storageBlobDataReader',
-        scope: container(MESSAGE_CONTAINER),
-        label: `container ${MESSAGE_CONTAINER}`,
-      },
-      {
-        role: 'storageTableDataContributor',
-        scope: table(TABLES.status),
-        label: `table ${TABLES.status}`,
-      },
+      onContainer('storageBlobDataReader', MESSAGE_CONTAINER),
+      onTable('storageTableDataContributor', TABLES.status),
       ...secretScopes(['HL7GW_WEBHOOK_SIGNING_SECRET']),
       ...common('processor'),
     ],
@@ -207,26 +185,10 @@ export function createGateway(inputs: GatewayInputs): GatewayOutputs {
         label: `subscription ${resultsTopic}/${name}`,
       })),
       { role: 'serviceBusDataSender', scope: queueId, label: `queue ${inboundQueue}` },
-      {
-        role: 'storageBlobDataContributor',
-        scope: container(MESSAGE_CONTAINER),
-        label: `container ${MESSAGE_CONTAINER}`,
-      },
-      {
-        role: 'storageBlobDataContributor',
-        scope: container(AUDIT_CONTAINER),
-        label: `container ${AUDIT_CONTAINER}`,
-      },
-      {
-        role: 'storageTableDataContributor',
-        scope: table(TABLES.parked),
-        label: `table ${TABLES.parked}`,
-      },
-      {
-        role: 'storageTableDataContributor',
-        scope: table(TABLES.status),
-        label: `table ${TABLES.status}`,
-      },
+      onContainer('storageBlobDataContributor', MESSAGE_CONTAINER),
+      onContainer('storageBlobDataContributor', AUDIT_CONTAINER),
+      onTable('storageTableDataContributor', TABLES.parked),
+      onTable('storageTableDataContributor', TABLES.status),
       ...secretScopes(['HL7GW_API_KEYS', 'HL7GW_SESSION_HASH_KEY']),
       ...common('deadletter'),
     ],
