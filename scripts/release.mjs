@@ -75,37 +75,8 @@ switch (command) {
   case 'deploy': {
     const packages = requirePackages();
     if (!options.release) fail('deploy needs --release');
-    for (const app of ORDER) {
-      const name = outputs.apps[app].name;
-      const target = premium ? ['--slot', slot] : [];
-      az([
-        'functionapp',
-        'deployment',
-        'source',
-        'config-zip',
-        '-g',
-        group,
-        '-n',
-        name,
-        ...target,
-        '--src',
-        join(packages, `${app}.zip`),
-      ]);
-      // The release travels with the code: not a slot setting, so it swaps with it.
-      az([
-        'functionapp',
-        'config',
-        'appsettings',
-        'set',
-        '-g',
-        group,
-        '-n',
-        name,
-        ...target,
-        '--settings',
-        `HL7GW_RELEASE=${options.release}`,
-      ]);
-    }
+    const target = premium ? ['--slot', slot] : [];
+    for (const app of ORDER) deployZip(app, packages, options.release, target);
     if (premium) swapAll();
     break;
   }
@@ -121,37 +92,39 @@ switch (command) {
       // No slots on Flex: every app gets the previous release's zip again (idempotent).
       const to = options.to || fail('rollback on Flex needs --to (the release to return to)');
       const packages = requirePackages();
-      for (const app of ORDER) {
-        const name = outputs.apps[app].name;
-        az([
-          'functionapp',
-          'deployment',
-          'source',
-          'config-zip',
-          '-g',
-          group,
-          '-n',
-          name,
-          '--src',
-          join(packages, `${app}.zip`),
-        ]);
-        az([
-          'functionapp',
-          'config',
-          'appsettings',
-          'set',
-          '-g',
-          group,
-          '-n',
-          name,
-          '--settings',
-          `HL7GW_RELEASE=${to}`,
-        ]);
-      }
+      for (const app of ORDER) deployZip(app, packages, to);
       console.log(`release: redeployed ${to}`);
     }
     break;
   }
+}
+
+/**
+ * Uploads an app's zip from `packages` and records which release it is, in production or in
+ * the slot `target` names (`['--slot', NAME]`).
+ */
+function deployZip(app, packages, release, target = []) {
+  const name = outputs.apps[app].name;
+  const where = ['-g', group, '-n', name, ...target];
+  az([
+    'functionapp',
+    'deployment',
+    'source',
+    'config-zip',
+    ...where,
+    '--src',
+    join(packages, `${app}.zip`),
+  ]);
+  // The release travels with the code: not a slot setting, so it swaps with it.
+  az([
+    'functionapp',
+    'config',
+    'appsettings',
+    'set',
+    ...where,
+    '--settings',
+    `HL7GW_RELEASE=${release}`,
+  ]);
 }
 
 function swapAll() {
