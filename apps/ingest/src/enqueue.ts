@@ -16,6 +16,7 @@
  * whose message reached `queued` or beyond answers a resubmission as a duplicate.
  */
 import {
+  inboundHeaderProperties,
   inboundMessageId,
   patientSessionId,
   toPlatformError,
@@ -186,11 +187,7 @@ function toInbound(
       raw: submission.text,
     },
     properties: {
-      messageType: header.messageType,
-      hl7Version: header.hl7Version,
-      sendingApplication: header.sendingApplication,
-      sendingFacility: header.sendingFacility,
-      controlId: header.controlId,
+      ...inboundHeaderProperties(header),
       traceparent: submission.traceparent,
       replayCount: 0,
     },

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeInbound,
   encodeInbound,
+  inboundHeaderProperties,
   type InboundEnvelope,
   type InboundMessage,
 } from './envelope.js';
@@ -255,5 +256,26 @@ describe('result message', () => {
     );
 
     expect(message).toContain('schemaVersion 1');
+  });
+});
+
+describe('inboundHeaderProperties', () => {
+  it('keeps the five MSH fields and drops everything else a parsed header holds', () => {
+    const header = {
+      messageType: 'ORU^R01',
+      hl7Version: '2.5.1',
+      sendingApplication: 'LAB',
+      sendingFacility: 'RIVERSIDE',
+      controlId: 'C0001',
+      patient: { sendingFacility: 'RIVERSIDE', patientId: 'PAT-0001' },
+    };
+
+    expect(inboundHeaderProperties(header)).toStrictEqual({
+      messageType: 'ORU^R01',
+      hl7Version: '2.5.1',
+      sendingApplication: 'LAB',
+      sendingFacility: 'RIVERSIDE',
+      controlId: 'C0001',
+    });
   });
 });

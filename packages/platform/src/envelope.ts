@@ -69,6 +69,26 @@ export interface InboundProperties {
   replayCount: number;
 }
 
+/** The MSH fields an inbound message carries as application properties. */
+export type InboundHeaderProperties = Pick<
+  InboundProperties,
+  'messageType' | 'hl7Version' | 'sendingApplication' | 'sendingFacility' | 'controlId'
+>;
+
+/**
+ * The MSH fields of `header` that travel as application properties, and nothing else: a
+ * parsed header also holds the patient, which must never reach the bus's properties.
+ */
+export function inboundHeaderProperties(header: InboundHeaderProperties): InboundHeaderProperties {
+  return {
+    messageType: header.messageType,
+    hl7Version: header.hl7Version,
+    sendingApplication: header.sendingApplication,
+    sendingFacility: header.sendingFacility,
+    controlId: header.controlId,
+  };
+}
+
 /** An inbound message ready to send, or as received. */
 export interface InboundMessage {
   /** The body. */
