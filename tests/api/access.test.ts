@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { createHost, silentHostLog, type LocalHost } from '@hl7gw/local-host';
 import { hashApiKey } from '@hl7gw/platform';
 import { lintOpenApi, startAzurite } from '@hl7gw/platform/testing';
-import { loadConfig, startBroker } from '@hl7gw/servicebus-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RESULTS_SUBSCRIPTION, writeBrokerConfig } from '../support/broker-config.js';
+import { RESULTS_SUBSCRIPTION } from '../support/broker-config.js';
+import { startTestBroker } from '../support/broker.js';
 import { appSettings, requireBuiltApps } from '../support/gateway.js';
 import { fhsBatch, oru } from '../support/hl7.js';
 import { startTestIssuer, type TestIssuer } from './entra-issuer.js';
@@ -52,12 +52,7 @@ beforeAll(async () => {
   stops.push(() => issuer.stop());
   const azurite = await startAzurite();
   stops.push(() => azurite.stop());
-  const config = await writeBrokerConfig(dataDir, [RESULTS_SUBSCRIPTION]);
-  const broker = await startBroker({
-    port: 0,
-    config: loadConfig(config.text),
-    dataDir: join(dataDir, 'servicebus'),
-  });
+  const broker = await startTestBroker(dataDir, [RESULTS_SUBSCRIPTION]);
   stops.push(() => broker.close());
 
   const unlimited = { ratePerSecond: 1_000_000, burst: 1_000_000 };

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 
 import { ServiceBusClient } from '@azure/service-bus';
 import { startAzurite, type RunningAzurite } from '@hl7gw/platform/testing';
-import { loadConfig, startBroker, type RunningBroker } from '@hl7gw/servicebus-local';
+import type { RunningBroker } from '@hl7gw/servicebus-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RESULTS_SUBSCRIPTION, writeBrokerConfig } from '../support/broker-config.js';
+import { RESULTS_SUBSCRIPTION } from '../support/broker-config.js';
+import { startTestBroker } from '../support/broker.js';
 import { appSettings, requireBuiltApps, TEST_API_KEY } from '../support/gateway.js';
 import { countResults, loadMessages, submitAll, tracer, unprocessed } from '../support/load.js';
 import { startHostProcess, type Child } from '../support/processes.js';
@@ -31,13 +32,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hl7gw-e2e-kill-'));
   azurite = await startAzurite();
-  const config = await writeBrokerConfig(dataDir, [RESULTS_SUBSCRIPTION]);
-  broker = await startBroker({
-    port: 0,
-    config: loadConfig(config.text),
-    dataDir: join(dataDir, 'servicebus'),
-    housekeepingIntervalMs: 50,
-  });
+  broker = await startTestBroker(dataDir, [RESULTS_SUBSCRIPTION], { housekeepingIntervalMs: 50 });
   bus = new ServiceBusClient(broker.connectionString);
   env = appSettings(azurite.connectionString, broker.connectionString, [RESULTS_SUBSCRIPTION]);
 });

@@ -23,11 +23,12 @@ import { fileURLToPath } from 'node:url';
 
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '@hl7gw/platform';
 import { startAzurite, type RunningAzurite } from '@hl7gw/platform/testing';
-import { loadConfig, startBroker, type RunningBroker } from '@hl7gw/servicebus-local';
+import type { RunningBroker } from '@hl7gw/servicebus-local';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RESULTS_SUBSCRIPTION, writeBrokerConfig } from '../support/broker-config.js';
+import { RESULTS_SUBSCRIPTION } from '../support/broker-config.js';
+import { startTestBroker } from '../support/broker.js';
 import { appSettings, requireBuiltApps, TEST_API_KEY } from '../support/gateway.js';
 import { startHostProcess, type Child } from '../support/processes.js';
 
@@ -69,12 +70,7 @@ beforeAll(async () => {
   const modules = requireBuiltApps();
   dataDir = await mkdtemp(join(tmpdir(), 'hl7gw-fuzz-'));
   azurite = await startAzurite();
-  const config = await writeBrokerConfig(dataDir, [RESULTS_SUBSCRIPTION]);
-  broker = await startBroker({
-    port: 0,
-    config: loadConfig(config.text),
-    dataDir: join(dataDir, 'servicebus'),
-  });
+  broker = await startTestBroker(dataDir, [RESULTS_SUBSCRIPTION]);
   const env = appSettings(azurite.connectionString, broker.connectionString, [
     RESULTS_SUBSCRIPTION,
   ]);

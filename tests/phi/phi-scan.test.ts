@@ -21,10 +21,11 @@ import { fileURLToPath } from 'node:url';
 
 import { auditBlobService } from '@hl7gw/platform';
 import { startAzurite, type RunningAzurite } from '@hl7gw/platform/testing';
-import { loadConfig, startBroker, type RunningBroker } from '@hl7gw/servicebus-local';
+import type { RunningBroker } from '@hl7gw/servicebus-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RESULTS_SUBSCRIPTION, writeBrokerConfig } from '../support/broker-config.js';
+import { RESULTS_SUBSCRIPTION } from '../support/broker-config.js';
+import { startTestBroker } from '../support/broker.js';
 import { call, eventually, waitForStatus, type ApiTarget } from '../support/client.js';
 import { appSettings, requireBuiltApps, TEST_API_KEY } from '../support/gateway.js';
 
@@ -127,13 +128,7 @@ beforeAll(async () => {
   const modules = requireBuiltApps();
   dataDir = await mkdtemp(join(tmpdir(), 'hl7gw-phi-'));
   azurite = await startAzurite();
-  const config = await writeBrokerConfig(dataDir, [RESULTS_SUBSCRIPTION]);
-  broker = await startBroker({
-    port: 0,
-    config: loadConfig(config.text),
-    dataDir: join(dataDir, 'servicebus'),
-    housekeepingIntervalMs: 50,
-  });
+  broker = await startTestBroker(dataDir, [RESULTS_SUBSCRIPTION], { housekeepingIntervalMs: 50 });
 
   receiver = createServer((request, response) => {
     const chunks: Buffer[] = [];

@@ -12,14 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { ServiceBusClient } from '@azure/service-bus';
 import { consoleHostLog, createHost, silentHostLog, type HostOptions } from '@hl7gw/local-host';
 import { startAzurite } from '@hl7gw/platform/testing';
-import { loadConfig, startBroker } from '@hl7gw/servicebus-local';
 
-import {
-  appModules,
-  RESULTS_SUBSCRIPTION,
-  writeBrokerConfig,
-  type TestSubscription,
-} from './broker-config.js';
+import { appModules, RESULTS_SUBSCRIPTION, type TestSubscription } from './broker-config.js';
+import { startTestBroker } from './broker.js';
 
 /** The development API key every test gateway accepts. */
 export const TEST_API_KEY = 'e2e-test-key-0123456789abcdef';
@@ -111,13 +106,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   try {
     const azurite = await startAzurite();
     stops.push(() => azurite.stop());
-    const config = await writeBrokerConfig(dataDir, subscriptions);
-    const broker = await startBroker({
-      port: 0,
-      config: loadConfig(config.text),
-      dataDir: join(dataDir, 'servicebus'),
-      housekeepingIntervalMs: 50,
-    });
+    const broker = await startTestBroker(dataDir, subscriptions, { housekeepingIntervalMs: 50 });
     stops.push(() => broker.close());
 
     const env = appSettings(
