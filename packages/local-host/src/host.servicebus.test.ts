@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { app, type InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createHost, type LocalHost } from './host.js';
 import type { HostLogEntry } from './log.js';
-import { startTestBroker, type TestBroker } from './test-support/test-broker.js';
+import type { TestBroker } from './test-support/test-broker.js';
+import { startTestBusHost, type TestBusHost } from './test-support/test-host.js';
 
 const CONFIG = {
   UserConfig: {
@@ -149,28 +149,22 @@ function registerTestFunctions(): void {
   });
 }
 
+let harness: TestBusHost | undefined;
 let bus: TestBroker;
-let host: LocalHost;
 
 beforeAll(async () => {
-  bus = await startTestBroker(CONFIG);
-  host = createHost({
-    port: 0,
-    settings: { ServiceBusConnection: bus.connectionString },
+  harness = await startTestBusHost(CONFIG, registerTestFunctions, (started) => ({
+    settings: { ServiceBusConnection: started.connectionString },
     maxConcurrentSessions: 3,
     sessionIdleTimeoutMs: 500,
     sessionAcceptWaitMs: 1_000,
     receiveWaitMs: 300,
     log: (entry) => hostLog.push(entry),
-  });
-  await host.load(registerTestFunctions);
-  await host.start();
+  }));
+  bus = harness.bus;
 }, 20_000);
 
-afterAll(async () => {
-  await host?.stop();
-  await bus?.stop();
-}, 20_000);
+afterAll(() => harness?.stop(), 20_000);
 
 describe('Service Bus triggers registered through @azure/functions', { timeout: 20_000 }, () => {
   it('passes JSON as an object, text as a string and other bytes as bytes, with metadata', async () => {

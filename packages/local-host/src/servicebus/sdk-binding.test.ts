@@ -2,9 +2,9 @@ import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import { app, type InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createHost, type LocalHost } from '../host.js';
 import type { HostLogEntry } from '../log.js';
-import { startTestBroker, type TestBroker } from '../test-support/test-broker.js';
+import type { TestBroker } from '../test-support/test-broker.js';
+import { startTestBusHost, type TestBusHost } from '../test-support/test-host.js';
 import type { ServiceBusMessageContext } from './sdk-binding.js';
 
 const CONFIG = {
@@ -99,28 +99,22 @@ function registerFunctions(): void {
   });
 }
 
+let harness: TestBusHost | undefined;
 let bus: TestBroker;
-let host: LocalHost;
 
 beforeAll(async () => {
-  bus = await startTestBroker(CONFIG);
-  host = createHost({
-    port: 0,
-    settings: { ServiceBusConnection: bus.connectionString },
+  harness = await startTestBusHost(CONFIG, registerFunctions, (started) => ({
+    settings: { ServiceBusConnection: started.connectionString },
     maxConcurrentSessions: 2,
     sessionIdleTimeoutMs: 500,
     sessionAcceptWaitMs: 1_000,
     receiveWaitMs: 300,
     log: (entry) => hostLog.push(entry),
-  });
-  await host.load(registerFunctions);
-  await host.start();
+  }));
+  bus = harness.bus;
 }, 20_000);
 
-afterAll(async () => {
-  await host?.stop();
-  await bus?.stop();
-}, 20_000);
+afterAll(() => harness?.stop(), 20_000);
 
 async function send(queue: string, messageId: string, action: Action | undefined) {
   const sender = bus.client.createSender(queue);
