@@ -34,6 +34,23 @@ const RAMP = (env.HL7GW_LOAD_RAMP ?? '300,600,1200,1800,2400,3000,4500,6000')
 const SCALE_RATE = Number(env.HL7GW_LOAD_SCALE_RATE ?? 12_000);
 const RESULTS = 'load-results';
 
+/** A gateway process the runner samples, by its role in the run. */
+interface GatewayProcess {
+  role: string;
+  pid: number;
+}
+
+/** One process in a sample: RSS from /proc, the V8 figures from the memory probe. */
+interface ProcessSample {
+  role: string;
+  rssMb: number;
+  /** `process.memoryUsage()` of the process in MB, when its probe has written one. */
+  heapUsedMb?: number;
+  heapTotalMb?: number;
+  externalMb?: number;
+  arrayBuffersMb?: number;
+}
+
 /** One sample of the gateway's processes. */
 interface Sample {
   atMs: number;
@@ -41,6 +58,42 @@ interface Sample {
   cpu: number;
   /** Resident memory of all gateway processes, MB. */
   rssMb: number;
+  /** Each process on its own, so growth can be laid at one process's door. */
+  processes: ProcessSample[];
+}
+
+/** Where the memory probe (memory-probe.mjs) of each child writes its figures. */
+const MEMORY_DIR_VAR = 'HL7GW_LOAD_MEMORY_DIR';
+const PROBE = fileURLToPath(new URL('./memory-probe.mjs', import.meta.url));
+
+/** The children's NODE_OPTIONS: the probe, and heap snapshots on SIGUSR2 when asked for. */
+function probeOptions(memoryDir: string): Record<string, string> {
+  const heapDir = env.HL7GW_LOAD_HEAP_DIR;
+  const options = [
+    env.NODE_OPTIONS ?? '',
+    `--import=${PROBE}`,
+    heapDir ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir}` : '',
+  ];
+  return { NODE_OPTIONS: options.join(' ').trim(), [MEMORY_DIR_VAR]: memoryDir };
+}
+
+/** The last `process.memoryUsage()` a child's probe wrote, in MB. */
+async function probeFigures(memoryDir: string, pid: number) {
+  try {
+    const usage = JSON.parse(await readFile(join(memoryDir, `${pid}.json`), 'utf8')) as Record<
+      string,
+      number
+    >;
+    const mb = (name: string) => (usage[name] ?? 0) / 1024 / 1024;
+    return {
+      heapUsedMb: mb('heapUsed'),
+      heapTotalMb: mb('heapTotal'),
+      externalMb: mb('external'),
+      arrayBuffersMb: mb('arrayBuffers'),
+    };
+  } catch {
+    return {};
+  }
 }
 
 /** What a run measured. */
@@ -77,7 +130,7 @@ async function procStat(pid: number): Promise<{ ticks: number; rssMb: number } |
 }
 
 /** Samples the given processes every second until stopped. */
-function sampler(pids: () => number[]) {
+function sampler(processes: () => GatewayProcess[], memoryDir: string) {
   const samples: Sample[] = [];
   let last = new Map<number, number>();
   let lastAt = Date.now();
@@ -86,16 +139,18 @@ function sampler(pids: () => number[]) {
     let cpuTicks = 0;
     let rss = 0;
     const next = new Map<number, number>();
-    for (const pid of pids()) {
+    const each: ProcessSample[] = [];
+    for (const { role, pid } of processes()) {
       const stat = await procStat(pid);
       if (stat === undefined) continue;
       next.set(pid, stat.ticks);
       cpuTicks += stat.ticks - (last.get(pid) ?? stat.ticks);
       rss += stat.rssMb;
+      each.push({ role, rssMb: stat.rssMb, ...(await probeFigures(memoryDir, pid)) });
     }
     // Linux reports 100 ticks per second.
     const cpu = last.size === 0 ? 0 : cpuTicks / 100 / ((now - lastAt) / 1000);
-    samples.push({ atMs: now, cpu, rssMb: rss });
+    samples.push({ atMs: now, cpu, rssMb: rss, processes: each });
     last = next;
     lastAt = now;
   };
@@ -115,30 +170,43 @@ async function startLoadGateway(dataDir: string) {
   const [ingest, processor, deadletter] = requireBuiltApps();
   const azurite = await startAzurite();
   const config = await writeBrokerConfig(dataDir, [{ name: RESULTS }]);
-  const broker = await startBrokerProcess(config.path, join(dataDir, 'servicebus'), 0);
-  const settings = appSettings(azurite.connectionString, broker.ready, [{ name: RESULTS }]);
+  const memoryDir = join(dataDir, 'memory');
+  await mkdir(memoryDir);
+  const probe = probeOptions(memoryDir);
+  const broker = await startBrokerProcess(config.path, join(dataDir, 'servicebus'), 0, probe);
+  const settings = {
+    ...appSettings(azurite.connectionString, broker.ready, [{ name: RESULTS }]),
+    ...probe,
+  };
   const bus = new ServiceBusClient(broker.ready);
-  const hosts: Child[] = [];
+  const hosts: { role: string; child: Child }[] = [];
   const gateway = {
     api: '',
     apiKey: settings.HL7GW_DEV_API_KEY!,
     bus,
-    pids: () => [broker, ...hosts].map((c) => c.process.pid ?? 0).filter((p) => p > 0),
+    memoryDir,
+    processes: (): GatewayProcess[] =>
+      [{ role: 'broker', child: broker }, ...hosts]
+        .map(({ role, child }) => ({ role, pid: child.process.pid ?? 0 }))
+        .filter((p) => p.pid > 0),
     /** One host with all three apps: the local host as a developer runs it. */
     async single() {
       const host = await startHostProcess([ingest!, processor!, deadletter!], settings);
-      hosts.push(host);
+      hosts.push({ role: 'host (all apps)', child: host });
       gateway.api = `${host.ready}/api`;
     },
     /** An ingest host and `n` processor hosts. */
     async scaled(n: number) {
       const front = await startHostProcess([ingest!, deadletter!], settings);
-      hosts.push(front);
+      hosts.push({ role: 'ingest host', child: front });
       gateway.api = `${front.ready}/api`;
-      for (let i = 0; i < n; i++) hosts.push(await startHostProcess([processor!], settings));
+      for (let i = 0; i < n; i++) {
+        const child = await startHostProcess([processor!], settings);
+        hosts.push({ role: `processor host ${i + 1}`, child });
+      }
     },
     async stopHosts() {
-      for (const host of hosts.splice(0)) await host.stop();
+      for (const host of hosts.splice(0)) await host.child.stop();
     },
     async stop() {
       await gateway.stopHosts();
@@ -177,7 +245,7 @@ async function measure(
   durationMs: number,
   processors: number,
 ): Promise<RunResult> {
-  const probe = sampler(gateway.pids);
+  const probe = sampler(gateway.processes, gateway.memoryDir);
   const before = await probe.now();
   const arrivals = new Map<string, number>();
   let sendingDone = false;
@@ -189,6 +257,12 @@ async function measure(
       (sendingDone && [...expected].every((id) => arrivals.has(id))) || Date.now() > drainDeadline,
     arrivals,
   );
+  // A line a minute on the runner's stderr, to watch memory during a long run.
+  const progress = setInterval(() => {
+    const sample = probe.samples.at(-1);
+    if (sample)
+      process.stderr.write(`load: ${name} memory (RSS / heapUsed MB): ${memoryLine(sample)}\n`);
+  }, 60_000);
   let report: LisReport;
   try {
     report = await runLis({
@@ -207,6 +281,7 @@ async function measure(
   sendingDone = true;
   drainDeadline = Date.now() + Math.max(30_000, durationMs);
   await collecting;
+  clearInterval(progress);
   probe.stop();
   const after = await probe.now();
 
@@ -255,6 +330,69 @@ async function measure(
 }
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+/** `RSS / heapUsed` of one process in a sample, MB; `–` for a figure the probe lacks. */
+const memoryCell = (p: ProcessSample | undefined) =>
+  p === undefined
+    ? '–'
+    : `${fmt(p.rssMb)} / ${p.heapUsedMb === undefined ? '–' : fmt(p.heapUsedMb)}`;
+
+/** One line for the runner's log: each process's RSS and heap, to watch a long run. */
+const memoryLine = (sample: Sample) =>
+  sample.processes.map((p) => `${p.role} ${memoryCell(p)}`).join(', ');
+
+/**
+ * Per process: RSS and V8 heap at the start and end of each run, their peaks, and the
+ * memory outside the heap (Buffers), so a rise in RSS reads as live objects, Buffers or
+ * memory the allocator kept.
+ */
+function memoryTable(results: RunResult[]): string {
+  const head =
+    '| run | process | RSS before → after (max) MB | heapUsed before → after (max) MB | heapTotal after MB | external / arrayBuffers after MB |\n' +
+    '| --- | --- | --- | --- | ---: | --- |\n';
+  const rows: string[] = [];
+  for (const r of results) {
+    const first = r.samples[0];
+    const last = r.samples.at(-1);
+    for (const role of last?.processes.map((p) => p.role) ?? []) {
+      const of = (s: Sample | undefined) => s?.processes.find((p) => p.role === role);
+      const all = r.samples.map(of).filter((p) => p !== undefined);
+      const [start, end] = [of(first), of(last)];
+      const heap = (p: ProcessSample | undefined) =>
+        p?.heapUsedMb === undefined ? '–' : fmt(p.heapUsedMb);
+      rows.push(
+        [
+          r.name,
+          role,
+          `${fmt(start?.rssMb ?? 0)} → ${fmt(end?.rssMb ?? 0)} (${fmt(Math.max(...all.map((p) => p.rssMb)))})`,
+          `${heap(start)} → ${heap(end)} (${fmt(Math.max(0, ...all.map((p) => p.heapUsedMb ?? 0)))})`,
+          end?.heapTotalMb === undefined ? '–' : fmt(end.heapTotalMb),
+          end?.externalMb === undefined
+            ? '–'
+            : `${fmt(end.externalMb)} / ${fmt(end.arrayBuffersMb ?? 0)}`,
+        ].join(' | '),
+      );
+    }
+  }
+  return head + rows.map((line) => `| ${line} |`).join('\n') + '\n';
+}
+
+/** Each process's `RSS / heapUsed` at ten even points of a run (the soak's shape over time). */
+function memoryTimeline(r: RunResult): string {
+  const roles = r.samples.at(-1)?.processes.map((p) => p.role) ?? [];
+  const head =
+    `| t s | ${roles.map((role) => `${role} RSS / heapUsed MB`).join(' | ')} |\n` +
+    `| ---: | ${roles.map(() => '---').join(' | ')} |\n`;
+  const start = r.samples[0]?.atMs ?? 0;
+  const rows: string[] = [];
+  for (let i = 0; i <= 10; i++) {
+    const sample = r.samples[Math.round(((r.samples.length - 1) * i) / 10)];
+    if (sample === undefined) continue;
+    const cells = roles.map((role) => memoryCell(sample.processes.find((p) => p.role === role)));
+    rows.push(`| ${fmt((sample.atMs - start) / 1000)} | ${cells.join(' | ')} |`);
+  }
+  return head + rows.join('\n') + '\n';
+}
 
 function table(results: RunResult[]): string {
   const head =
@@ -359,6 +497,13 @@ it('runs the load scenarios and writes the report', { timeout: 4 * 3_600_000 }, 
     SOAK ? `soak: ${fmt(SOAK_MS / 1000)} s at 1000/min` : `sustained: ${fmt(sustained, 1)} msg/s`,
     '',
     table(results),
+    '',
+    'Memory per process: RSS from /proc, the V8 heap from `process.memoryUsage()` written each',
+    'second by tests/load/memory-probe.mjs in every child. RSS rising while heapUsed stays flat',
+    'is memory V8 or the allocator kept, not objects kept alive.',
+    '',
+    memoryTable(results),
+    ...(SOAK && results[0] ? ['', memoryTimeline(results[0])] : []),
     `![rate and p95 ingest latency over time](${stem}.svg)`,
     '',
   ].join('\n');

@@ -77,18 +77,20 @@ export function startHostProcess(apps: URL[], env: Record<string, string>): Prom
 
 /**
  * The broker's own command (`servicebus-local`) in a child process on `port` (0 picks one)
- * with `dataDir`; `ready` is its connection string.
+ * with `dataDir`; `ready` is its connection string. `env` adds variables (the load run's
+ * memory probe).
  */
 export function startBrokerProcess(
   configPath: string,
   dataDir: string,
   port: number,
+  env: Record<string, string> = {},
 ): Promise<Child> {
   const bin = fileURLToPath(
     new URL('packages/servicebus-local/bin/servicebus-local.js', REPO_ROOT),
   );
   const args = [bin, '--config', configPath, '--data', dataDir, '--port', String(port)];
-  return spawnNode(args, {}, /^(Endpoint=\S+)/);
+  return spawnNode(args, env, /^(Endpoint=\S+)/);
 }
 
 /** The port in a broker connection string. */
