@@ -15,6 +15,7 @@ import {
   canonicalPath,
   type EntityRegistry,
 } from '../entities/entity-registry.js';
+import { ConnectionLinks } from './connection-links.js';
 import { IncomingLink } from './incoming-link.js';
 import type { ManagementEntity } from './management-operations.js';
 import type { OutgoingLink } from './outgoing-link.js';
@@ -57,16 +58,7 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
   const container = rhea.create_container({ id: 'servicebus-local' });
   const inbound = new WeakMap<Receiver, Inbound>();
   const outbound = new WeakMap<Sender, OutgoingLink>();
-  const linksOf = new Map<Connection, Set<OutgoingLink>>();
-
-  const track = (connection: Connection, link: OutgoingLink): void => {
-    if (!linksOf.has(connection)) linksOf.set(connection, new Set());
-    linksOf.get(connection)!.add(link);
-  };
-  const dropConnection = (connection: Connection): void => {
-    linksOf.get(connection)?.forEach((link) => link.close());
-    linksOf.delete(connection);
-  };
+  const links = new ConnectionLinks<Connection, Sender>();
 
   container.on('receiver_open', (context: EventContext) => {
     const receiver = context.receiver!;
@@ -96,7 +88,7 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
       const queue = registry.receiveSource(address);
       attachReceiver(sender, queue, (link) => {
         outbound.set(sender, link);
-        track(context.connection, link);
+        links.track(context.connection, sender, link);
         link.wake();
       });
     } catch (error) {
@@ -119,11 +111,15 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
     });
   }
   container.on('sender_close', (context: EventContext) => {
-    const link = context.sender && outbound.get(context.sender);
-    link?.close();
+    if (context.sender) links.detach(context.connection, context.sender);
   });
-  container.on('connection_close', (context: EventContext) => dropConnection(context.connection));
-  container.on('disconnected', (context: EventContext) => dropConnection(context.connection));
+  container.on('session_close', (context: EventContext) => {
+    if (context.session) links.endSession(context.connection, context.session);
+  });
+  container.on('connection_close', (context: EventContext) =>
+    links.dropConnection(context.connection),
+  );
+  container.on('disconnected', (context: EventContext) => links.dropConnection(context.connection));
   container.on('error', () => undefined);
 
   const server: Server = container.listen({
