@@ -13,14 +13,15 @@
  */
 import { hostname } from 'node:os';
 
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 
 import { auditBlobName, formatAuditEntry, genesisHash, readAuditLine } from './audit-entry.js';
 import type { AuditEvent, AuditWriter } from './audit-writer.js';
+import { blobServiceClient } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Environment, StorageConnection } from './config.js';
 import { ConfigError } from './config.js';
-import { azureCredential, DEFAULT_STORAGE_RETRY, type StorageRetry } from './credential.js';
+import { DEFAULT_STORAGE_RETRY, type StorageRetry } from './credential.js';
 import { PlatformError, toPlatformError } from './errors.js';
 
 /** The container used when `HL7GW_AUDIT_CONTAINER` is not set. */
@@ -281,17 +282,8 @@ export function auditBlobService(
   storage: StorageConnection,
   retry: StorageRetry = DEFAULT_STORAGE_RETRY,
 ): BlobServiceClient {
-  const pipeline = {
-    retryOptions: {
-      maxTries: retry.maxRetries + 1,
-      tryTimeoutInMs: retry.tryTimeoutMs,
-      retryDelayInMs: retry.retryDelayMs,
-      maxRetryDelayInMs: retry.retryDelayMs * 8,
-    },
-  };
-  return storage.kind === 'connection-string'
-    ? BlobServiceClient.fromConnectionString(storage.connectionString, pipeline)
-    : new BlobServiceClient(storage.blobServiceUri, azureCredential(storage.clientId), pipeline);
+  // The same client the blob store uses: the audit log lives in the same account.
+  return blobServiceClient(storage, retry);
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -51,24 +51,7 @@ export class BlobStore {
 
   /** A store for the configured storage account (connection string or managed identity). */
   static fromConnection(storage: StorageConnection, options: BlobStoreOptions = {}): BlobStore {
-    const retry = options.retry ?? DEFAULT_STORAGE_RETRY;
-    const pipeline = {
-      retryOptions: {
-        maxTries: retry.maxRetries + 1,
-        tryTimeoutInMs: retry.tryTimeoutMs,
-        retryDelayInMs: retry.retryDelayMs,
-        maxRetryDelayInMs: retry.retryDelayMs * 8,
-      },
-    };
-    const service =
-      storage.kind === 'connection-string'
-        ? BlobServiceClient.fromConnectionString(storage.connectionString, pipeline)
-        : new BlobServiceClient(
-            storage.blobServiceUri,
-            azureCredential(storage.clientId),
-            pipeline,
-          );
-    return new BlobStore(service, options.container);
+    return new BlobStore(blobServiceClient(storage, options.retry), options.container);
   }
 
   /** Archives a message as received, under `raw/YYYY/MM/DD/<id>.hl7` by its receipt date. */
@@ -163,6 +146,27 @@ export class BlobStore {
     );
     return this.#created;
   }
+}
+
+/**
+ * A blob service client for the configured storage account (connection string or managed
+ * identity), retrying as `retry` says. Makes no request until used.
+ */
+export function blobServiceClient(
+  storage: StorageConnection,
+  retry: StorageRetry = DEFAULT_STORAGE_RETRY,
+): BlobServiceClient {
+  const pipeline = {
+    retryOptions: {
+      maxTries: retry.maxRetries + 1,
+      tryTimeoutInMs: retry.tryTimeoutMs,
+      retryDelayInMs: retry.retryDelayMs,
+      maxRetryDelayInMs: retry.retryDelayMs * 8,
+    },
+  };
+  return storage.kind === 'connection-string'
+    ? BlobServiceClient.fromConnectionString(storage.connectionString, pipeline)
+    : new BlobServiceClient(storage.blobServiceUri, azureCredential(storage.clientId), pipeline);
 }
 
 /** The archive name of a message: `raw/YYYY/MM/DD/<id>.hl7`, dated in UTC. */
