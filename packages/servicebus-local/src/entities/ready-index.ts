@@ -27,6 +27,7 @@ export class ReadyIndex {
       const n = heap.pop()!;
       if (this.isAvailable(n)) return n;
     }
+    this.dropIfEmpty(group);
     return undefined;
   }
 
@@ -38,7 +39,19 @@ export class ReadyIndex {
       if (this.isAvailable(n)) return n;
       heap.pop();
     }
+    this.dropIfEmpty(group);
     return undefined;
+  }
+
+  /** How many groups hold a heap, empty or not. */
+  get groupCount(): number {
+    return this.heaps.size;
+  }
+
+  // Sessions come and go (one per patient on hl7-inbound): an empty heap left behind for
+  // each would grow the map, and the scan of `oldestGroup`, for the broker's whole life.
+  private dropIfEmpty(group: string): void {
+    if (this.heaps.get(group)?.size === 0) this.heaps.delete(group);
   }
 
   /** The group, among those `eligible` allows, whose available head is oldest. */
