@@ -3,7 +3,10 @@
  * never by `npm test`. The gateway runs as on a developer machine: Azurite, the broker in a
  * process of its own, and the local host in child processes; the LIS simulator sends from
  * this process over HTTP. Results are read off a subscription of `hl7-results` to time
- * `202 → processed` and to count what was lost. Settings come from HL7GW_LOAD_* variables
+ * `202 → processed` and to count what was lost; the gateway's own subscriptions (`integrators`,
+ * `abnormal`) are read and deleted meanwhile, as integrators would. Each child preloads
+ * memory-probe.mjs, so the report shows RSS and V8 heap per process; with HL7GW_LOAD_HEAP_DIR
+ * set, `kill -USR2 <pid>` writes a heap snapshot there. Settings come from HL7GW_LOAD_* variables
  * (see scripts/load.mjs). Writes reports/load/<date>.md and .svg.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -44,6 +47,9 @@ interface GatewayProcess {
 interface ProcessSample {
   role: string;
   rssMb: number;
+  /** RSS split into anonymous memory (heap, malloc) and mapped files (code, SQLite). */
+  rssAnonMb: number;
+  rssFileMb: number;
   /** `process.memoryUsage()` of the process in MB, when its probe has written one. */
   heapUsedMb?: number;
   heapTotalMb?: number;
@@ -116,14 +122,21 @@ interface RunResult {
 }
 
 /** Reads CPU ticks and RSS of a process from /proc (Linux). */
-async function procStat(pid: number): Promise<{ ticks: number; rssMb: number } | undefined> {
+async function procStat(
+  pid: number,
+): Promise<{ ticks: number; rssMb: number; rssAnonMb: number; rssFileMb: number } | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { ticks, rssMb: rssKb / 1024 };
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return {
+      ticks,
+      rssMb: kb('VmRSS') / 1024,
+      rssAnonMb: kb('RssAnon') / 1024,
+      rssFileMb: kb('RssFile') / 1024,
+    };
   } catch {
     return undefined;
   }
@@ -146,7 +159,13 @@ function sampler(processes: () => GatewayProcess[], memoryDir: string) {
       next.set(pid, stat.ticks);
       cpuTicks += stat.ticks - (last.get(pid) ?? stat.ticks);
       rss += stat.rssMb;
-      each.push({ role, rssMb: stat.rssMb, ...(await probeFigures(memoryDir, pid)) });
+      each.push({
+        role,
+        rssMb: stat.rssMb,
+        rssAnonMb: stat.rssAnonMb,
+        rssFileMb: stat.rssFileMb,
+        ...(await probeFigures(memoryDir, pid)),
+      });
     }
     // Linux reports 100 ticks per second.
     const cpu = last.size === 0 ? 0 : cpuTicks / 100 / ((now - lastAt) / 1000);
@@ -237,6 +256,33 @@ async function collectResults(
   }
 }
 
+/**
+ * The gateway's own subscriptions on `hl7-results` (config/servicebus.json), read and
+ * deleted as the integrators would, so that results nobody reads do not pile up in the
+ * broker during a run and pass for a leak.
+ */
+const GATEWAY_SUBSCRIPTIONS = ['integrators', 'abnormal'];
+
+/** Receives and deletes from `subscription` until `stopWhen`; how many it took. */
+async function drainSubscription(
+  bus: ServiceBusClient,
+  subscription: string,
+  stopWhen: () => boolean,
+): Promise<number> {
+  const receiver = bus.createReceiver('hl7-results', subscription, {
+    receiveMode: 'receiveAndDelete',
+  });
+  let taken = 0;
+  try {
+    while (!stopWhen()) {
+      taken += (await receiver.receiveMessages(500, { maxWaitTimeInMs: 500 })).length;
+    }
+  } finally {
+    await receiver.close();
+  }
+  return taken;
+}
+
 /** One run at `ratePerMinute` for `durationMs`, with its measurements. */
 async function measure(
   gateway: LoadGateway,
@@ -251,6 +297,10 @@ async function measure(
   let sendingDone = false;
   let expected = new Set<string>();
   let drainDeadline = Infinity;
+  let drained = false;
+  const draining = Promise.all(
+    GATEWAY_SUBSCRIPTIONS.map((name) => drainSubscription(gateway.bus, name, () => drained)),
+  );
   const collecting = collectResults(
     gateway.bus,
     () =>
@@ -281,6 +331,8 @@ async function measure(
   sendingDone = true;
   drainDeadline = Date.now() + Math.max(30_000, durationMs);
   await collecting;
+  drained = true;
+  await draining;
   clearInterval(progress);
   probe.stop();
   const after = await probe.now();
@@ -348,8 +400,8 @@ const memoryLine = (sample: Sample) =>
  */
 function memoryTable(results: RunResult[]): string {
   const head =
-    '| run | process | RSS before → after (max) MB | heapUsed before → after (max) MB | heapTotal after MB | external / arrayBuffers after MB |\n' +
-    '| --- | --- | --- | --- | ---: | --- |\n';
+    '| run | process | RSS before → after (max) MB | RSS anon / file after MB | heapUsed before → after (max) MB | heapTotal after MB | external / arrayBuffers after MB |\n' +
+    '| --- | --- | --- | --- | --- | ---: | --- |\n';
   const rows: string[] = [];
   for (const r of results) {
     const first = r.samples[0];
@@ -365,6 +417,7 @@ function memoryTable(results: RunResult[]): string {
           r.name,
           role,
           `${fmt(start?.rssMb ?? 0)} → ${fmt(end?.rssMb ?? 0)} (${fmt(Math.max(...all.map((p) => p.rssMb)))})`,
+          `${fmt(end?.rssAnonMb ?? 0)} / ${fmt(end?.rssFileMb ?? 0)}`,
           `${heap(start)} → ${heap(end)} (${fmt(Math.max(0, ...all.map((p) => p.heapUsedMb ?? 0)))})`,
           end?.heapTotalMb === undefined ? '–' : fmt(end.heapTotalMb),
           end?.externalMb === undefined
