@@ -1,7 +1,7 @@
 /**
  * Downstream systems misbehaving: the EHR down and back, the HIE refusing (AR) and the
  * result replayed once it is fixed, and a destination's circuit breaker opening and
- * closing. Same world as the seed scenarios (tests/scenarios/setup.ts).
+ * closing. Same world as the seed scenarios (tests/support/delivery-world.ts).
  *
  * The EHR outage lasts `HL7GW_SCENARIO_OUTAGE_MS` (8 s by default, so that `npm test`
  * stays short; `HL7GW_SCENARIO_OUTAGE_MS=60000` runs the full minute).
@@ -20,7 +20,7 @@ import {
   startWorld,
   statusWhere,
   type World,
-} from './setup.js';
+} from '../support/delivery-world.js';
 
 const OUTAGE_MS = Number(process.env.HL7GW_SCENARIO_OUTAGE_MS ?? 8_000);
 const COOL_DOWN_MS = 1_500;

@@ -1,6 +1,6 @@
 /**
  * The seed's scenarios TEST-001..005 and INT-TEST-001..005, against the whole gateway on the
- * local host with simulated downstream systems (tests/scenarios/setup.ts).
+ * local host with simulated downstream systems (tests/support/delivery-world.ts).
  *
  * Each scenario reads only its own results: one receiver records every publication on the
  * plain subscription by gateway id (result-log.ts), and a scenario looks up the ids its 202s
@@ -30,7 +30,7 @@ import {
   statusWhere,
   storageOf,
   type World,
-} from './setup.js';
+} from '../support/delivery-world.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 

@@ -1,5 +1,5 @@
 /**
- * The scenarios' world: the whole gateway on the local host (Azurite, broker, three apps)
+ * The delivery world shared by tests/delivery and tests/scenarios: the whole gateway on the local host (Azurite, broker, three apps)
  * with the simulated EHR (FHIR), HIE (MLLP) and notification service (signed webhook) as
  * its delivery destinations, plus a plain test subscription that sees every first
  * publication of a result.
@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { auditBlobService } from '@hl7gw/platform';
 
-import { eventually, getStatus, submit, type StatusView } from '../support/client.js';
-import { startGateway, type Gateway } from '../support/gateway.js';
+import { eventually, getStatus, submit, type StatusView } from './client.js';
+import { startGateway, type Gateway } from './gateway.js';
 import { startEhrSimulator, type EhrSimulator } from '../simulators/ehr-fhir.js';
 import { startHieSimulator, type HieSimulator } from '../simulators/hie-mllp.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../simulators/webhook-receiver.js';
