@@ -17,7 +17,7 @@ import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 
 import { auditBlobName, formatAuditEntry, genesisHash, readAuditLine } from './audit-entry.js';
 import type { AuditEvent, AuditWriter } from './audit-writer.js';
-import { blobServiceClient } from './blob-store.js';
+import { blobServiceClient, containerCreator } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Environment, StorageConnection } from './config.js';
 import { ConfigError } from './config.js';
@@ -118,7 +118,8 @@ export class AuditLog implements AuditWriter {
   #head: Head | undefined;
   #pending: Pending[] = [];
   #writing = false;
-  #created: Promise<void> | undefined;
+  /** Creates the container once per log, on first write. */
+  readonly #ensureContainer: () => Promise<void>;
 
   /** Wraps an existing client; prefer `fromConnection`. */
   constructor(service: BlobServiceClient, options: AuditLogOptions) {
@@ -126,6 +127,7 @@ export class AuditLog implements AuditWriter {
       throw new RangeError('an audit instance name must be 1-100 letters, digits, - or _');
     }
     this.#container = service.getContainerClient(options.container ?? DEFAULT_AUDIT_CONTAINER);
+    this.#ensureContainer = containerCreator(this.#container);
     this.#instance = options.instance;
     this.#clock = options.clock ?? systemClock;
   }
@@ -262,18 +264,6 @@ export class AuditLog implements AuditWriter {
       'CONFLICT',
       `the audit blob ${name} does not end with a whole entry; run hl7gw audit verify`,
     );
-  }
-
-  /** Creates the container once per log, on first write. */
-  #ensureContainer(): Promise<void> {
-    this.#created ??= this.#container.createIfNotExists().then(
-      () => undefined,
-      (error: unknown) => {
-        this.#created = undefined;
-        throw toPlatformError(error, 'storage');
-      },
-    );
-    return this.#created;
   }
 }
 

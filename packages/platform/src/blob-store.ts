@@ -42,11 +42,13 @@ export interface BlobStoreOptions {
  */
 export class BlobStore {
   readonly #container: ContainerClient;
-  #created: Promise<void> | undefined;
+  /** Creates the container once per store, on first write. */
+  readonly #ensureContainer: () => Promise<void>;
 
   /** Wraps an existing client; prefer `fromConnection`. */
   constructor(service: BlobServiceClient, container: string = DEFAULT_BLOB_CONTAINER) {
     this.#container = service.getContainerClient(container);
+    this.#ensureContainer = containerCreator(this.#container);
   }
 
   /** A store for the configured storage account (connection string or managed identity). */
@@ -134,18 +136,6 @@ export class BlobStore {
     }
     return ref.name;
   }
-
-  /** Creates the container once per store, on first write. */
-  #ensureContainer(): Promise<void> {
-    this.#created ??= this.#container.createIfNotExists().then(
-      () => undefined,
-      (error: unknown) => {
-        this.#created = undefined;
-        throw toPlatformError(error, 'storage');
-      },
-    );
-    return this.#created;
-  }
 }
 
 /**
@@ -186,4 +176,22 @@ function safeId(id: string): string {
     throw new RangeError('an id used in a blob name must be 1-128 letters, digits, - or _');
   }
   return id;
+}
+
+/**
+ * A function that creates `container` if it is missing, once: later calls share the first
+ * call's outcome, except that a failure is forgotten so the next call tries again.
+ */
+export function containerCreator(container: ContainerClient): () => Promise<void> {
+  let created: Promise<void> | undefined;
+  return () => {
+    created ??= container.createIfNotExists().then(
+      () => undefined,
+      (error: unknown) => {
+        created = undefined;
+        throw toPlatformError(error, 'storage');
+      },
+    );
+    return created;
+  };
 }
